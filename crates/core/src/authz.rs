@@ -1,0 +1,120 @@
+//! Authorization as capabilities: a handler can only call a service with a value that proves the
+//! caller holds the right scope on that account. Values are built only here.
+
+use crate::ids::AccountId;
+use crate::scope::{Scope, ScopeSet};
+use crate::{Error, Result};
+
+/// Who is making a change; recorded with the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Client(String),
+    Admin,
+    Bootstrap,
+}
+
+/// A caller authenticated by an access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub client_id: String,
+    pub account: AccountId,
+    pub scopes: ScopeSet,
+}
+
+macro_rules! capability {
+    ($(#[$doc:meta])* $name:ident, $scope:expr, $method:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            account: AccountId,
+            actor: Actor,
+        }
+
+        impl $name {
+            pub fn account(&self) -> AccountId {
+                self.account
+            }
+
+            pub fn actor(&self) -> &Actor {
+                &self.actor
+            }
+        }
+
+        impl Principal {
+            pub fn $method(&self, account: AccountId) -> Result<$name> {
+                self.check(account, $scope)?;
+                Ok($name { account, actor: Actor::Client(self.client_id.clone()) })
+            }
+        }
+
+        impl Admin {
+            pub fn $method(&self, account: AccountId) -> $name {
+                $name { account, actor: self.actor.clone() }
+            }
+        }
+    };
+}
+
+capability!(
+    /// Reads of users, groups, memberships and permissions of one account.
+    IdmReader, Scope::IdmRead, idm_reader
+);
+capability!(
+    /// Writes of users, groups, memberships and permissions of one account.
+    IdmWriter, Scope::IdmWrite, idm_writer
+);
+capability!(
+    /// Reads of the environments of one account.
+    EnvReader, Scope::EnvRead, env_reader
+);
+
+impl Principal {
+    fn check(&self, account: AccountId, scope: Scope) -> Result<()> {
+        if self.account != account {
+            return Err(Error::Forbidden(format!(
+                "the access token is not valid for account {account}"
+            )));
+        }
+        if !self.scopes.contains(scope) {
+            return Err(Error::Forbidden(format!(
+                "the access token lacks the scope '{scope}' this operation requires"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Full control of every account: the admin API and the bootstrap file.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    actor: Actor,
+}
+
+impl Admin {
+    pub(crate) fn new(actor: Actor) -> Self {
+        Self { actor }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_and_account_are_both_required() {
+        let account = AccountId::generate();
+        let principal = Principal {
+            client_id: "c".into(),
+            account,
+            scopes: [Scope::IdmRead].into_iter().collect(),
+        };
+        assert!(principal.idm_reader(account).is_ok());
+        assert!(matches!(principal.idm_writer(account), Err(Error::Forbidden(_))));
+        assert!(matches!(principal.env_reader(account), Err(Error::Forbidden(_))));
+        assert!(matches!(principal.idm_reader(AccountId::generate()), Err(Error::Forbidden(_))));
+    }
+}

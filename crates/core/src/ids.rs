@@ -1,0 +1,226 @@
+//! Identifier newtypes, so a user id can never be passed where a group id is expected.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::{Error, Result};
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub fn generate() -> Self {
+                Self(Uuid::new_v4())
+            }
+
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            /// Parses the canonical hyphenated form (case-insensitive).
+            pub fn parse(text: &str) -> Option<Self> {
+                if text.len() != 36 {
+                    return None;
+                }
+                Uuid::try_parse(text).ok().map(Self)
+            }
+
+            pub fn as_uuid(&self) -> &Uuid {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// A Dynatrace account (`accountUuid`).
+    AccountId
+);
+uuid_id!(
+    /// A user's `uid`.
+    UserId
+);
+uuid_id!(
+    /// A group's `groupId`.
+    GroupId
+);
+
+/// An environment (tenant) id such as `abc12345`: lowercase letters, digits and `-`, 1 to 64 chars.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EnvironmentId(String);
+
+impl EnvironmentId {
+    pub fn parse(text: &str) -> Result<Self> {
+        let valid = !text.is_empty()
+            && text.len() <= 64
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(Error::invalid(
+                "id",
+                format!(
+                    "'{text}' is not a valid environment id (1 to 64 lowercase letters, digits or '-')"
+                ),
+            ))
+        }
+    }
+
+    /// A random id in Dynatrace's tenant-id style: 8 lowercase letters and digits.
+    pub fn generate() -> Self {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let bytes = crate::secret::random_bytes::<8>();
+        let id = bytes
+            .iter()
+            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+            .collect();
+        Self(id)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EnvironmentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An email address as the user typed it, compared case-insensitively through [`Email::key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email {
+    address: String,
+    key: String,
+}
+
+impl Email {
+    /// Validates an address in the practical subset of RFC 5321 that mail systems accept:
+    /// `local@domain`, no spaces or control characters, a dotted domain of valid labels.
+    pub fn parse(text: &str) -> Result<Self> {
+        let bad = |why: &str| Err(Error::invalid("email", format!("'{text}' is not a valid email address: {why}")));
+        if text.len() > 254 {
+            return bad("longer than 254 characters");
+        }
+        let Some((local, domain)) = text.rsplit_once('@') else {
+            return bad("it has no '@'");
+        };
+        if local.is_empty() || local.len() > 64 {
+            return bad("the part before '@' must be 1 to 64 characters");
+        }
+        if local.contains('@') {
+            return bad("it has more than one '@'");
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return bad("it contains whitespace or control characters");
+        }
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return bad("the part before '@' has a misplaced '.'");
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        if labels.len() < 2 {
+            return bad("the domain must contain a '.'");
+        }
+        let label_ok = |label: &&str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        if !labels.iter().all(label_ok) {
+            return bad("the domain is not a valid host name");
+        }
+        Ok(Self {
+            address: text.to_owned(),
+            key: text.to_lowercase(),
+        })
+    }
+
+    /// The address as given.
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    /// The case-folded form that uniqueness and lookups use.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address)
+    }
+}
+
+/// How a user is addressed in a path: `{userId}` is a uid or an email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    Uid(UserId),
+    Email(Email),
+}
+
+impl UserRef {
+    /// `None` when the text is neither a uid nor an email: such a user cannot exist (a 404).
+    pub fn parse(text: &str) -> Option<Self> {
+        if let Some(uid) = UserId::parse(text) {
+            return Some(Self::Uid(uid));
+        }
+        Email::parse(text).ok().map(Self::Email)
+    }
+}
+
+impl fmt::Display for UserRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Uid(uid) => uid.fmt(f),
+            Self::Email(email) => email.fmt(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_accept_common_forms_and_reject_broken_ones() {
+        for ok in ["a@b.co", "Ada.Lovelace+x@Example.COM", "x_y@sub.domain.io"] {
+            assert!(Email::parse(ok).is_ok(), "{ok} should be valid");
+        }
+        for bad in ["", "plain", "a@b", "@b.co", "a@@b.co", "a b@c.de", "a@-b.co", "a..b@c.de", "a@b..co"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be invalid");
+        }
+        assert_eq!(Email::parse("Ada@Example.com").map(|e| e.key().to_owned()), Ok("ada@example.com".to_owned()));
+    }
+
+    #[test]
+    fn user_refs_are_uids_or_emails() {
+        let uid = UserId::generate();
+        assert_eq!(UserRef::parse(&uid.to_string()), Some(UserRef::Uid(uid)));
+        assert!(matches!(UserRef::parse("a@b.co"), Some(UserRef::Email(_))));
+        assert_eq!(UserRef::parse("not-an-id"), None);
+    }
+
+    #[test]
+    fn environment_ids_are_validated() {
+        assert!(EnvironmentId::parse("abc12345").is_ok());
+        assert!(EnvironmentId::parse("ABC").is_err());
+        assert!(EnvironmentId::parse("").is_err());
+        assert_eq!(EnvironmentId::generate().as_str().len(), 8);
+    }
+}

@@ -1,0 +1,28 @@
+//! The accountd domain: identifiers, the services behind every route, authorization as
+//! capabilities, and the [`store::Store`] trait that each database backend implements.
+//! No web framework and no database driver types appear here; time comes from a [`Clock`].
+
+pub mod admin;
+pub mod authz;
+pub mod bootstrap;
+pub mod clock;
+pub mod environments;
+pub mod error;
+pub mod groups;
+pub mod ids;
+pub mod mac;
+pub mod model;
+pub mod oauth;
+pub mod page;
+pub mod permissions;
+pub mod scope;
+pub mod secret;
+pub mod service;
+pub mod store;
+pub mod token;
+pub mod users;
+pub mod validate;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
+pub use service::{Accountd, Settings};

@@ -1,0 +1,171 @@
+//! Domain objects as the store returns them.
+
+use time::OffsetDateTime;
+
+use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserId};
+use crate::scope::ScopeSet;
+use crate::secret::SecretDigest;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserStatus {
+    Active,
+    Inactive,
+    PendingInvite,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "ACTIVE",
+            UserStatus::Inactive => "INACTIVE",
+            UserStatus::PendingInvite => "PENDING_INVITE",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ACTIVE" => Some(Self::Active),
+            "INACTIVE" => Some(Self::Inactive),
+            "PENDING_INVITE" => Some(Self::PendingInvite),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub uid: UserId,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    /// Group ids, in the order the groups were created.
+    pub groups: Vec<GroupId>,
+    pub status: UserStatus,
+    pub created_at: OffsetDateTime,
+    pub modified_at: OffsetDateTime,
+}
+
+/// Who manages a group: the REST API (`LOCAL`) or a SCIM client (`SCIM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupOwner {
+    Local,
+    Scim,
+}
+
+impl GroupOwner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupOwner::Local => "LOCAL",
+            GroupOwner::Scim => "SCIM",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "LOCAL" => Some(Self::Local),
+            "SCIM" => Some(Self::Scim),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+    pub description: String,
+    pub owner: GroupOwner,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvironmentStatus {
+    Active,
+    Suspended,
+    Trial,
+}
+
+impl EnvironmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvironmentStatus::Active => "ACTIVE",
+            EnvironmentStatus::Suspended => "SUSPENDED",
+            EnvironmentStatus::Trial => "TRIAL",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ACTIVE" => Some(Self::Active),
+            "SUSPENDED" => Some(Self::Suspended),
+            "TRIAL" => Some(Self::Trial),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub id: EnvironmentId,
+    pub name: String,
+    pub status: EnvironmentStatus,
+    pub trial: bool,
+}
+
+/// The scope a permission applies to, with the real API's three scope types.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PermissionScope {
+    /// The account itself; the scope string is the account uuid.
+    Account(AccountId),
+    /// One environment.
+    Tenant(EnvironmentId),
+    /// A management zone of an environment (`<environment>:<zone>`).
+    ManagementZone { environment: EnvironmentId, zone: String },
+}
+
+impl PermissionScope {
+    /// The real API's lowercase `scopeType`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PermissionScope::Account(_) => "account",
+            PermissionScope::Tenant(_) => "tenant",
+            PermissionScope::ManagementZone { .. } => "management-zone",
+        }
+    }
+
+    /// The scope string as the API shows it.
+    pub fn scope_string(&self) -> String {
+        match self {
+            PermissionScope::Account(id) => id.to_string(),
+            PermissionScope::Tenant(env) => env.to_string(),
+            PermissionScope::ManagementZone { environment, zone } => format!("{environment}:{zone}"),
+        }
+    }
+}
+
+/// One permission granted to one group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PermissionAssignment {
+    pub group: GroupId,
+    pub name: String,
+    pub scope: PermissionScope,
+}
+
+/// An OAuth client as stored: the secret only as a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthClient {
+    pub client_id: String,
+    pub account: AccountId,
+    pub name: String,
+    pub secret_digest: SecretDigest,
+    pub scopes: ScopeSet,
+    pub created_at: OffsetDateTime,
+}

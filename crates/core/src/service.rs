@@ -1,0 +1,110 @@
+//! `Accountd`: the entry point of the domain. One per process; cheap to share behind an `Arc`.
+
+use std::sync::Arc;
+
+use crate::authz::{Actor, Admin, Principal};
+use crate::clock::Clock;
+use crate::mac::MacKey;
+use crate::page::PageKeys;
+use crate::secret::{Secret, SecretDigest, random_bytes};
+use crate::store::Store;
+use crate::token::{TokenRejection, TokenSigner};
+use crate::{Error, Result};
+
+/// Settings the domain needs; the server fills them from its configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Lifetime of issued access tokens, in seconds.
+    pub token_ttl_secs: u64,
+    /// Digest of the admin token; `None` turns the admin API off.
+    pub admin_token: Option<SecretDigest>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            token_ttl_secs: 300,
+            admin_token: None,
+        }
+    }
+}
+
+pub struct Accountd {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) tokens: TokenSigner,
+    pub(crate) pages: PageKeys,
+    pub(crate) settings: Settings,
+}
+
+impl Accountd {
+    /// Loads (or creates, on first start) the server keys from the store.
+    pub async fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Result<Self> {
+        let token_key = store.server_key("token-signing", random_bytes::<32>()).await?;
+        let page_key = store.server_key("page-key-mac", random_bytes::<32>()).await?;
+        Ok(Self {
+            store,
+            clock,
+            tokens: TokenSigner::new(MacKey::from_bytes(token_key)),
+            pages: PageKeys::new(MacKey::from_bytes(page_key)),
+            settings,
+        })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the database answers.
+    pub async fn ready(&self) -> Result<()> {
+        self.store.ping().await
+    }
+
+    /// Checks a bearer token and that its client still exists (deleting a client or its account
+    /// revokes its tokens at once).
+    pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
+        let now = self.clock.now().unix_timestamp();
+        let token = self.tokens.verify(bearer, now).map_err(|rejection| {
+            Error::Unauthenticated(match rejection {
+                TokenRejection::Expired => "the access token has expired; request a new one".to_owned(),
+                TokenRejection::Malformed | TokenRejection::BadSignature => {
+                    "the access token is not valid".to_owned()
+                }
+            })
+        })?;
+        match self.store.find_client(&token.client_id).await? {
+            Some(client) if client.account == token.account => Ok(Principal {
+                client_id: token.client_id,
+                account: token.account,
+                scopes: token.scopes,
+            }),
+            _ => Err(Error::Unauthenticated(
+                "the access token was revoked (its OAuth client no longer exists)".to_owned(),
+            )),
+        }
+    }
+
+    /// The admin capability, for a caller presenting the admin token.
+    pub fn admin(&self, presented: &Secret) -> Result<Admin> {
+        match &self.settings.admin_token {
+            None => Err(Error::NotFound(
+                "the admin API is disabled: start accountd with --admin-token to enable it".to_owned(),
+            )),
+            Some(digest) if digest.matches(presented) => Ok(Admin::new(Actor::Admin)),
+            Some(_) => Err(Error::Unauthenticated("the admin token is not valid".to_owned())),
+        }
+    }
+
+    /// The capability the bootstrap file and the demo account are applied with.
+    pub fn bootstrap_admin(&self) -> Admin {
+        Admin::new(Actor::Bootstrap)
+    }
+
+    pub(crate) fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+}

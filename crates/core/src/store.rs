@@ -1,0 +1,108 @@
+//! The persistence boundary. One implementation per database (`accountd-store-sqlite`, ...);
+//! the domain only ever sees this trait, so a backend slots in without touching core.
+//!
+//! Contract for every implementation:
+//! - each method is one transaction: it happens completely or not at all;
+//! - a method that answers `Ok` has made its change durable;
+//! - uniqueness (email per account, case-insensitive; group name per account; environment id;
+//!   client id) is enforced by the database and reported as [`Error::Conflict`];
+//! - driver failures become [`Error::Unavailable`] (cannot reach or busy) or [`Error::Internal`],
+//!   never `NotFound`;
+//! - listings are keyset-paged on an immutable, increasing sort key.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::Result;
+use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserRef};
+use crate::model::{Account, Environment, Group, OAuthClient, PermissionAssignment, User, UserStatus};
+use crate::page::{Page, PageQuery};
+
+/// The new state of a user in a full replacement (updateUser).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserReplacement {
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    /// The complete membership list after the change.
+    pub groups: Vec<GroupId>,
+    /// `None` keeps the current status.
+    pub status: Option<UserStatus>,
+    pub modified_at: OffsetDateTime,
+}
+
+/// The new state of a group's name and description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupChange {
+    pub name: String,
+    pub description: String,
+    pub updated_at: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Short backend name for `/readyz` and logs (`sqlite`, `postgres`).
+    fn backend(&self) -> &'static str;
+
+    /// Succeeds when the database answers a trivial query.
+    async fn ping(&self) -> Result<()>;
+
+    /// The server key called `name`; `candidate` is stored first when none exists, so every
+    /// instance sharing the database ends up with the same key.
+    async fn server_key(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]>;
+
+    /// Sets the one-time flag `name`; `true` only for the call that set it.
+    async fn claim_flag(&self, name: &str) -> Result<bool>;
+
+    // Accounts.
+    async fn count_accounts(&self) -> Result<u64>;
+    async fn create_account(&self, account: &Account) -> Result<()>;
+    async fn rename_account(&self, id: AccountId, name: &str) -> Result<bool>;
+    async fn get_account(&self, id: AccountId) -> Result<Option<Account>>;
+    async fn list_accounts(&self) -> Result<Vec<Account>>;
+    /// Deletes the account and everything in it.
+    async fn delete_account(&self, id: AccountId) -> Result<bool>;
+    /// Deletes the account's users, groups, memberships and permissions; keeps the account,
+    /// its environments and its OAuth clients.
+    async fn reset_account(&self, id: AccountId) -> Result<bool>;
+
+    // Environments.
+    async fn create_environment(&self, account: AccountId, environment: &Environment) -> Result<()>;
+    async fn update_environment(&self, account: AccountId, environment: &Environment) -> Result<bool>;
+    async fn delete_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<bool>;
+    async fn get_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<Option<Environment>>;
+    async fn list_environments(&self, account: AccountId, query: &PageQuery) -> Result<Page<Environment>>;
+
+    // OAuth clients.
+    /// Creates the client; with `replace`, an existing client of the same id and account gets the
+    /// new secret digest, name and scopes instead of a conflict.
+    async fn put_client(&self, client: &OAuthClient, replace: bool) -> Result<()>;
+    async fn find_client(&self, client_id: &str) -> Result<Option<OAuthClient>>;
+    async fn list_clients(&self, account: AccountId) -> Result<Vec<OAuthClient>>;
+    async fn delete_client(&self, account: AccountId, client_id: &str) -> Result<bool>;
+
+    // Users.
+    /// Inserts the user with its memberships. A group id that is not a group of the account is
+    /// `Invalid` naming it; a taken email is `Conflict`.
+    async fn create_user(&self, account: AccountId, user: &User) -> Result<()>;
+    async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>>;
+    /// Replaces the user's fields and memberships; `None` when there is no such user.
+    async fn replace_user(&self, account: AccountId, user: &UserRef, change: &UserReplacement) -> Result<Option<User>>;
+    async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool>;
+    async fn list_users(&self, account: AccountId, query: &PageQuery) -> Result<Page<User>>;
+
+    // Groups.
+    async fn create_group(&self, account: AccountId, group: &Group) -> Result<()>;
+    async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>>;
+    async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>>;
+    async fn update_group(&self, account: AccountId, id: GroupId, change: &GroupChange) -> Result<Option<Group>>;
+    /// Deletes the group with its memberships and permissions.
+    async fn delete_group(&self, account: AccountId, id: GroupId) -> Result<bool>;
+    async fn list_groups(&self, account: AccountId, query: &PageQuery) -> Result<Page<Group>>;
+
+    // Permissions.
+    /// Every permission assignment of the account, ordered by group then grant order.
+    async fn list_permissions(&self, account: AccountId) -> Result<Vec<PermissionAssignment>>;
+    /// Makes `permissions` the complete permission list of `group`.
+    async fn set_group_permissions(&self, account: AccountId, group: GroupId, permissions: &[PermissionAssignment]) -> Result<bool>;
+}

@@ -1,0 +1,174 @@
+//! Users (seed 000: listUsers, createUser, getUser, updateUser, deleteUser).
+
+use crate::authz::{IdmReader, IdmWriter};
+use crate::ids::{AccountId, Email, GroupId, UserId, UserRef};
+use crate::model::{User, UserStatus};
+use crate::page::{Cursor, Listing, PageKind};
+use crate::service::Accountd;
+use crate::store::UserReplacement;
+use crate::validate::{NAME_MAX, required_text};
+use crate::{Error, Result};
+
+/// The body of createUser and updateUser, before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInput {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Group ids; `None` means no memberships (on update: clear them).
+    pub groups: Option<Vec<String>>,
+}
+
+struct ValidUser {
+    email: Email,
+    first_name: String,
+    last_name: String,
+    groups: Vec<GroupId>,
+}
+
+impl UserInput {
+    fn validate(&self) -> Result<ValidUser> {
+        let email = Email::parse(&self.email)?;
+        let first_name = required_text("firstName", &self.first_name, NAME_MAX)?;
+        let last_name = required_text("lastName", &self.last_name, NAME_MAX)?;
+        let groups = parse_group_ids(self.groups.as_deref().unwrap_or_default())?;
+        Ok(ValidUser { email, first_name, last_name, groups })
+    }
+}
+
+/// Parses group ids, dropping repeats; a malformed one is a 400 naming it.
+pub(crate) fn parse_group_ids(raw: &[String]) -> Result<Vec<GroupId>> {
+    let mut ids = Vec::with_capacity(raw.len());
+    for text in raw {
+        let id = GroupId::parse(text)
+            .ok_or_else(|| Error::invalid("groups", format!("unknown group id '{text}'")))?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+fn user_not_found(user: &str) -> Error {
+    Error::NotFound(format!("user '{user}' not found"))
+}
+
+/// A path `{userId}` that is neither a uid nor an email cannot name a user: 404.
+fn parse_user_ref(user: &str) -> Result<UserRef> {
+    UserRef::parse(user).ok_or_else(|| user_not_found(user))
+}
+
+impl Accountd {
+    pub async fn list_users(&self, access: &IdmReader, page_size: Option<u32>, page_key: Option<&str>) -> Result<Listing<User>> {
+        self.list_page(access.account(), PageKind::Users, page_size, page_key, |query| {
+            let store = self.store.clone();
+            let account = access.account();
+            async move { store.list_users(account, &query).await }
+        })
+        .await
+    }
+
+    pub async fn get_user(&self, access: &IdmReader, user: &str) -> Result<User> {
+        let user_ref = parse_user_ref(user)?;
+        self.store
+            .get_user(access.account(), &user_ref)
+            .await?
+            .ok_or_else(|| user_not_found(user))
+    }
+
+    pub async fn create_user(&self, access: &IdmWriter, input: &UserInput) -> Result<User> {
+        let valid = input.validate()?;
+        self.insert_user(access.account(), valid, UserStatus::PendingInvite).await
+    }
+
+    pub(crate) async fn create_user_with_status(&self, account: AccountId, input: &UserInput, status: UserStatus) -> Result<User> {
+        self.insert_user(account, input.validate()?, status).await
+    }
+
+    async fn insert_user(&self, account: AccountId, valid: ValidUser, status: UserStatus) -> Result<User> {
+        let now = self.now();
+        let user = User {
+            uid: UserId::generate(),
+            email: valid.email,
+            first_name: valid.first_name,
+            last_name: valid.last_name,
+            groups: valid.groups,
+            status,
+            created_at: now,
+            modified_at: now,
+        };
+        self.store.create_user(account, &user).await?;
+        Ok(user)
+    }
+
+    /// Full replacement: the memberships become exactly `input.groups` (none when omitted).
+    pub async fn update_user(&self, access: &IdmWriter, user: &str, input: &UserInput) -> Result<User> {
+        let user_ref = parse_user_ref(user)?;
+        self.replace_user(access.account(), &user_ref, input, None)
+            .await?
+            .ok_or_else(|| user_not_found(user))
+    }
+
+    pub(crate) async fn replace_user(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        input: &UserInput,
+        status: Option<UserStatus>,
+    ) -> Result<Option<User>> {
+        let valid = input.validate()?;
+        let change = UserReplacement {
+            email: valid.email,
+            first_name: valid.first_name,
+            last_name: valid.last_name,
+            groups: valid.groups,
+            status,
+            modified_at: self.now(),
+        };
+        self.store.replace_user(account, user, &change).await
+    }
+
+    pub async fn delete_user(&self, access: &IdmWriter, user: &str) -> Result<()> {
+        let user_ref = parse_user_ref(user)?;
+        if self.store.delete_user(access.account(), &user_ref).await? {
+            Ok(())
+        } else {
+            Err(user_not_found(user))
+        }
+    }
+
+    /// Shared keyset paging: decode the key (which overrides every other parameter but the page
+    /// size), fetch one page, encode the next key.
+    pub(crate) async fn list_page<T, F, Fut>(
+        &self,
+        account: AccountId,
+        kind: PageKind,
+        page_size: Option<u32>,
+        page_key: Option<&str>,
+        fetch: F,
+    ) -> Result<Listing<T>>
+    where
+        F: FnOnce(crate::page::PageQuery) -> Fut,
+        Fut: std::future::Future<Output = Result<crate::page::Page<T>>>,
+    {
+        let cursor = match page_key {
+            Some(key) => Some(self.pages.decode(key, kind, account)?),
+            None => None,
+        };
+        let limit = page_size
+            .or(cursor.as_ref().map(|c| c.page_size))
+            .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
+        let query = crate::page::PageQuery { after: cursor.as_ref().map(|c| c.after), limit };
+        let page = fetch(query).await?;
+        let next_page_key = page.next_after.map(|after| {
+            self.pages.encode(&Cursor {
+                kind,
+                account: account.to_string(),
+                after,
+                page_size: limit,
+                filter: cursor.as_ref().and_then(|c| c.filter.clone()),
+            })
+        });
+        Ok(Listing { items: page.items, next_page_key, total: page.total })
+    }
+}

@@ -1,0 +1,73 @@
+//! The accountd admin API (`/admin/v1`), guarded by the admin token. Not part of the Dynatrace API.
+
+use serde::{Deserialize, Serialize};
+
+use crate::EnvironmentStatus;
+
+/// Body of `POST /admin/v1/accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCreateRequest {
+    /// Account UUID; generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    pub name: String,
+}
+
+/// An account as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub uuid: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// Body of `GET /admin/v1/accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub accounts: Vec<Account>,
+}
+
+/// Body of `POST /admin/v1/accounts/{a}/environments` and `PUT .../environments/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentRequest {
+    /// Environment (tenant) id; generated when absent on create, ignored on update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EnvironmentStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial: Option<bool>,
+}
+
+/// Body of `POST /admin/v1/accounts/{a}/clients`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthClientCreateRequest {
+    /// Scopes the client may request.
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// An OAuth client. `clientSecret` is present only in the response that created it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthClient {
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    pub name: String,
+    pub account_uuid: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+}
+
+/// Body of `GET /admin/v1/accounts/{a}/clients`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthClientList {
+    pub clients: Vec<OAuthClient>,
+}

@@ -1,0 +1,19 @@
+//! Wire types of the Dynatrace Account Management API, as served by accountd and consumed by
+//! `accountd-client`. Every type here is plain data: no I/O, no validation beyond what serde does.
+//! Sharing this crate between server and client makes any drift between the two a compile error.
+
+pub mod admin;
+pub mod environments;
+pub mod error;
+pub mod groups;
+pub mod health;
+pub mod oauth;
+pub mod permissions;
+pub mod users;
+
+pub use environments::{Environment, EnvironmentCollection, EnvironmentStatus};
+pub use error::{ErrorBody, ErrorEnvelope};
+pub use groups::{Group, GroupCollection, GroupCreateRequest};
+pub use oauth::{OAuthErrorResponse, TokenRequest, TokenResponse};
+pub use permissions::{Permission, PermissionCollection, PermissionScopeType};
+pub use users::{User, UserCollection, UserCreateRequest, UserStatus};
