@@ -1,0 +1,80 @@
+//! Environments.
+
+use accountd_core::Result;
+use accountd_core::ids::{AccountId, EnvironmentId};
+use accountd_core::model::{Environment, EnvironmentStatus};
+use accountd_core::page::{Page, PageQuery};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::errors::{conflict_or_internal, internal};
+use crate::rows;
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Environment> {
+    Ok(Environment {
+        id: rows::environment_id(row, 0)?,
+        name: row.get(1)?,
+        status: rows::parsed(row, 2, "environment status", EnvironmentStatus::parse)?,
+        trial: row.get(3)?,
+    })
+}
+
+pub fn create(conn: &Connection, account: AccountId, env: &Environment) -> Result<()> {
+    conn.execute(
+        "INSERT INTO environments (id, account_id, name, status, trial) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![env.id.as_str(), account.to_string(), env.name, env.status.as_str(), env.trial],
+    )
+    .map_err(|err| conflict_or_internal(err, || format!("environment '{}' already exists", env.id)))?;
+    Ok(())
+}
+
+pub fn update(conn: &Connection, account: AccountId, env: &Environment) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE environments SET name = ?3, status = ?4, trial = ?5 WHERE id = ?1 AND account_id = ?2",
+            params![env.id.as_str(), account.to_string(), env.name, env.status.as_str(), env.trial],
+        )
+        .map_err(internal)?;
+    Ok(n == 1)
+}
+
+pub fn delete(conn: &Connection, account: AccountId, id: &EnvironmentId) -> Result<bool> {
+    let account = account.to_string();
+    let n = conn
+        .execute("DELETE FROM environments WHERE id = ?1 AND account_id = ?2", params![id.as_str(), account])
+        .map_err(internal)?;
+    if n == 1 {
+        // Permissions on a vanished environment (or its management zones) would grant nothing
+        // and confuse access reviews: remove them with it.
+        conn.execute(
+            "DELETE FROM permissions WHERE account_id = ?1 AND ((scope_type = 'tenant' AND scope = ?2) \
+             OR (scope_type = 'management-zone' AND substr(scope, 1, length(?2) + 1) = ?2 || ':'))",
+            params![account, id.as_str()],
+        )
+        .map_err(internal)?;
+    }
+    Ok(n == 1)
+}
+
+pub fn get(conn: &Connection, account: AccountId, id: &EnvironmentId) -> rusqlite::Result<Option<Environment>> {
+    conn.prepare_cached("SELECT id, name, status, trial FROM environments WHERE id = ?1 AND account_id = ?2")?
+        .query_row(params![id.as_str(), account.to_string()], from_row)
+        .optional()
+}
+
+pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlite::Result<Page<Environment>> {
+    let account = account.to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, status, trial, seq FROM environments WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let mut rows_with_seq = stmt
+        .query_map(params![account, query.after.unwrap_or(0), i64::from(query.limit) + 1], |row| {
+            Ok((from_row(row)?, row.get::<_, i64>(4)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = conn
+        .prepare_cached("SELECT count(*) FROM environments WHERE account_id = ?1")?
+        .query_row([&account], |row| row.get(0))
+        .map(rows::count)?;
+    let next_after = crate::paging::trim(&mut rows_with_seq, query.limit);
+    Ok(Page { items: rows_with_seq.into_iter().map(|(env, _)| env).collect(), next_after, total })
+}

@@ -1,0 +1,118 @@
+//! Groups.
+
+use accountd_core::ids::{AccountId, GroupId};
+use accountd_core::model::{Group, GroupOwner};
+use accountd_core::page::{Page, PageQuery};
+use accountd_core::store::GroupChange;
+use accountd_core::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::errors::{conflict_or_internal, internal};
+use crate::rows;
+
+const COLUMNS: &str = "gid, name, description, owner, created_at, updated_at, seq";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Group> {
+    Ok(Group {
+        id: rows::group_id(row, 0)?,
+        name: row.get(1)?,
+        description: row.get(2)?,
+        owner: rows::parsed(row, 3, "group owner", GroupOwner::parse)?,
+        created_at: rows::time(row, 4)?,
+        updated_at: rows::time(row, 5)?,
+    })
+}
+
+fn name_taken(name: &str) -> String {
+    format!("a group named '{name}' already exists in this account")
+}
+
+pub fn create(conn: &Connection, account: AccountId, group: &Group) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO user_groups (gid, account_id, name, description, owner, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            group.id.to_string(),
+            account.to_string(),
+            group.name,
+            group.description,
+            group.owner.as_str(),
+            rows::millis(group.created_at),
+            rows::millis(group.updated_at)
+        ])
+    })
+    .map_err(|err| conflict_or_internal(err, || name_taken(&group.name)))?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, account: AccountId, id: GroupId) -> rusqlite::Result<Option<Group>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user_groups WHERE gid = ?1 AND account_id = ?2"))?
+        .query_row(params![id.to_string(), account.to_string()], from_row)
+        .optional()
+}
+
+pub fn find_by_name(conn: &Connection, account: AccountId, name: &str) -> rusqlite::Result<Option<Group>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND name = ?2"))?
+        .query_row(params![account.to_string(), name], from_row)
+        .optional()
+}
+
+/// The internal sequence number of a group of the account.
+pub fn seq_of(conn: &Connection, account: AccountId, id: GroupId) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT seq FROM user_groups WHERE gid = ?1 AND account_id = ?2")?
+        .query_row(params![id.to_string(), account.to_string()], |row| row.get(0))
+        .optional()
+}
+
+/// Sequence numbers of `ids`, all of which must be groups of the account (else `Invalid`
+/// naming the first unknown one).
+pub fn seqs_of(conn: &Connection, account: AccountId, ids: &[GroupId]) -> Result<Vec<i64>> {
+    ids.iter()
+        .map(|id| {
+            seq_of(conn, account, *id)
+                .map_err(internal)?
+                .ok_or_else(|| Error::invalid("groups", format!("unknown group id '{id}'")))
+        })
+        .collect()
+}
+
+pub fn update(conn: &Connection, account: AccountId, id: GroupId, change: &GroupChange) -> Result<Option<Group>> {
+    let n = conn
+        .execute(
+            "UPDATE user_groups SET name = ?3, description = ?4, updated_at = ?5 WHERE gid = ?1 AND account_id = ?2",
+            params![id.to_string(), account.to_string(), change.name, change.description, rows::millis(change.updated_at)],
+        )
+        .map_err(|err| conflict_or_internal(err, || name_taken(&change.name)))?;
+    if n == 0 {
+        return Ok(None);
+    }
+    get(conn, account, id).map_err(internal)
+}
+
+pub fn delete(conn: &Connection, account: AccountId, id: GroupId) -> Result<bool> {
+    // Memberships and permissions cascade.
+    let n = conn
+        .execute("DELETE FROM user_groups WHERE gid = ?1 AND account_id = ?2", params![id.to_string(), account.to_string()])
+        .map_err(internal)?;
+    Ok(n == 1)
+}
+
+pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlite::Result<Page<Group>> {
+    let account = account.to_string();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+    ))?;
+    let mut found = stmt
+        .query_map(params![account, query.after.unwrap_or(0), i64::from(query.limit) + 1], |row| {
+            Ok((from_row(row)?, row.get::<_, i64>(6)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = conn
+        .prepare_cached("SELECT count(*) FROM user_groups WHERE account_id = ?1")?
+        .query_row([&account], |row| row.get(0))
+        .map(rows::count)?;
+    let next_after = crate::paging::trim(&mut found, query.limit);
+    Ok(Page { items: found.into_iter().map(|(group, _)| group).collect(), next_after, total })
+}

@@ -1,0 +1,60 @@
+//! Group permission assignments.
+
+use accountd_core::ids::{AccountId, EnvironmentId, GroupId};
+use accountd_core::model::{PermissionAssignment, PermissionScope};
+use accountd_core::Result;
+use rusqlite::{Connection, params};
+
+use crate::errors::{corrupt, internal};
+use crate::rows;
+
+fn scope_from(scope_type: &str, scope: &str) -> rusqlite::Result<PermissionScope> {
+    let bad = || corrupt("permission scope", scope);
+    match scope_type {
+        "account" => AccountId::parse(scope).map(PermissionScope::Account).ok_or_else(bad),
+        "tenant" => EnvironmentId::parse(scope).map(PermissionScope::Tenant).map_err(|_| bad()),
+        "management-zone" => {
+            let (env, zone) = scope.split_once(':').ok_or_else(bad)?;
+            Ok(PermissionScope::ManagementZone {
+                environment: EnvironmentId::parse(env).map_err(|_| bad())?,
+                zone: zone.to_owned(),
+            })
+        }
+        other => Err(corrupt("permission scope type", other)),
+    }
+}
+
+pub fn list(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<PermissionAssignment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.gid, p.name, p.scope_type, p.scope FROM permissions p JOIN user_groups g ON g.seq = p.group_seq \
+         WHERE p.account_id = ?1 ORDER BY p.group_seq, p.seq",
+    )?;
+    stmt.query_map([account.to_string()], |row| {
+        let scope_type: String = row.get(2)?;
+        let scope: String = row.get(3)?;
+        Ok(PermissionAssignment { group: rows::group_id(row, 0)?, name: row.get(1)?, scope: scope_from(&scope_type, &scope)? })
+    })?
+    .collect()
+}
+
+pub fn set_for_group(conn: &Connection, account: AccountId, group: GroupId, permissions: &[PermissionAssignment]) -> Result<bool> {
+    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else { return Ok(false) };
+    conn.execute("DELETE FROM permissions WHERE group_seq = ?1", [group_seq]).map_err(internal)?;
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO permissions (group_seq, account_id, name, scope_type, scope) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(internal)?;
+    for permission in permissions {
+        insert
+            .execute(params![
+                group_seq,
+                account.to_string(),
+                permission.name,
+                permission.scope.type_name(),
+                permission.scope.scope_string()
+            ])
+            .map_err(internal)?;
+    }
+    Ok(true)
+}

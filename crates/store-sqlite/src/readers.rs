@@ -1,0 +1,43 @@
+//! A small pool of read connections, used inline on the calling thread.
+//!
+//! A point lookup costs ~5 µs here; handing it to `spawn_blocking` costs more than the query
+//! (DESIGN.md: 71k req/s inline vs 45k via spawn_blocking). Readers never wait for the writer
+//! (WAL), and no lock is held across an `.await`, so blocking briefly is safe.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use accountd_core::Result;
+use rusqlite::Connection;
+
+pub struct Readers {
+    connections: Vec<Mutex<Connection>>,
+    next: AtomicUsize,
+}
+
+impl Readers {
+    pub fn open(path: &Path, size: usize) -> Result<Self> {
+        let connections = (0..size.max(1))
+            .map(|_| crate::connection::open(path).map(Mutex::new))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { connections, next: AtomicUsize::new(0) })
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot for multi-statement reads).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let n = self.connections.len();
+        let guard = (0..n)
+            .find_map(|i| self.connections[(start + i) % n].try_lock().ok())
+            .unwrap_or_else(|| {
+                self.connections[start % n].lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+            });
+        let conn = &*guard;
+        conn.execute_batch("BEGIN DEFERRED").map_err(crate::errors::internal)?;
+        let result = f(conn);
+        // A read transaction has nothing to keep; end it whatever happened.
+        let _ = conn.execute_batch("COMMIT");
+        result.map_err(crate::errors::internal)
+    }
+}

@@ -1,0 +1,49 @@
+//! Decoding stored values into domain types.
+
+use accountd_core::ids::{AccountId, Email, EnvironmentId, GroupId, UserId};
+use rusqlite::Row;
+
+use crate::errors::corrupt;
+
+pub fn account_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<AccountId> {
+    let text: String = row.get(idx)?;
+    AccountId::parse(&text).ok_or_else(|| corrupt("account id", &text))
+}
+
+pub fn user_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<UserId> {
+    let text: String = row.get(idx)?;
+    UserId::parse(&text).ok_or_else(|| corrupt("user id", &text))
+}
+
+pub fn group_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<GroupId> {
+    let text: String = row.get(idx)?;
+    GroupId::parse(&text).ok_or_else(|| corrupt("group id", &text))
+}
+
+pub fn environment_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<EnvironmentId> {
+    let text: String = row.get(idx)?;
+    EnvironmentId::parse(&text).map_err(|_| corrupt("environment id", &text))
+}
+
+pub fn email(row: &Row<'_>, idx: usize) -> rusqlite::Result<Email> {
+    let text: String = row.get(idx)?;
+    Email::parse(&text).map_err(|_| corrupt("email", &text))
+}
+
+pub fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<time::OffsetDateTime> {
+    Ok(accountd_core::clock::from_millis(row.get(idx)?))
+}
+
+/// Parses an enum stored as text with the domain's own `parse`.
+pub fn parsed<T>(row: &Row<'_>, idx: usize, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    parse(&text).ok_or_else(|| corrupt(what, &text))
+}
+
+pub fn millis(t: time::OffsetDateTime) -> i64 {
+    accountd_core::clock::to_millis(t)
+}
+
+pub fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}

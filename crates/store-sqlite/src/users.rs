@@ -1,0 +1,170 @@
+//! Users and their memberships.
+
+use std::collections::HashMap;
+
+use accountd_core::ids::{AccountId, GroupId, UserRef};
+use accountd_core::model::{User, UserStatus};
+use accountd_core::page::{Page, PageQuery};
+use accountd_core::store::UserReplacement;
+use accountd_core::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::errors::{conflict_or_internal, internal};
+use crate::rows;
+
+const COLUMNS: &str = "seq, uid, email, first_name, last_name, status, created_at, modified_at";
+
+/// A user row without its groups, and its sequence number.
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(User, i64)> {
+    let user = User {
+        uid: rows::user_id(row, 1)?,
+        email: rows::email(row, 2)?,
+        first_name: row.get(3)?,
+        last_name: row.get(4)?,
+        groups: Vec::new(),
+        status: rows::parsed(row, 5, "user status", UserStatus::parse)?,
+        created_at: rows::time(row, 6)?,
+        modified_at: rows::time(row, 7)?,
+    };
+    Ok((user, row.get(0)?))
+}
+
+fn email_taken(email: &str) -> String {
+    format!("a user with the email address '{email}' already exists in this account")
+}
+
+fn find(conn: &Connection, account: AccountId, user: &UserRef) -> rusqlite::Result<Option<(User, i64)>> {
+    let account = account.to_string();
+    match user {
+        UserRef::Uid(uid) => conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE uid = ?1 AND account_id = ?2"))?
+            .query_row(params![uid.to_string(), account], from_row)
+            .optional(),
+        UserRef::Email(email) => conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND email_key = ?2"))?
+            .query_row(params![account, email.key()], from_row)
+            .optional(),
+    }
+}
+
+fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Vec<GroupId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = ?1 ORDER BY g.seq",
+    )?;
+    stmt.query_map([user_seq], |row| rows::group_id(row, 0))?.collect()
+}
+
+pub fn get(conn: &Connection, account: AccountId, user: &UserRef) -> rusqlite::Result<Option<User>> {
+    let Some((mut found, seq)) = find(conn, account, user)? else { return Ok(None) };
+    found.groups = groups_of(conn, seq)?;
+    Ok(Some(found))
+}
+
+fn set_memberships(conn: &Connection, user_seq: i64, group_seqs: &[i64]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM memberships WHERE user_seq = ?1")
+        .and_then(|mut stmt| stmt.execute([user_seq]))
+        .map_err(internal)?;
+    let mut insert = conn
+        .prepare_cached("INSERT OR IGNORE INTO memberships (user_seq, group_seq) VALUES (?1, ?2)")
+        .map_err(internal)?;
+    for group_seq in group_seqs {
+        insert.execute([user_seq, *group_seq]).map_err(internal)?;
+    }
+    Ok(())
+}
+
+pub fn create(conn: &Connection, account: AccountId, user: &User) -> Result<()> {
+    let group_seqs = crate::groups::seqs_of(conn, account, &user.groups)?;
+    conn.prepare_cached(
+        "INSERT INTO users (uid, account_id, email, email_key, first_name, last_name, status, created_at, modified_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            user.uid.to_string(),
+            account.to_string(),
+            user.email.as_str(),
+            user.email.key(),
+            user.first_name,
+            user.last_name,
+            user.status.as_str(),
+            rows::millis(user.created_at),
+            rows::millis(user.modified_at)
+        ])
+    })
+    .map_err(|err| conflict_or_internal(err, || email_taken(user.email.as_str())))?;
+    let seq = conn.last_insert_rowid();
+    set_memberships(conn, seq, &group_seqs)
+}
+
+pub fn replace(conn: &Connection, account: AccountId, user: &UserRef, change: &UserReplacement) -> Result<Option<User>> {
+    let Some((existing, seq)) = find(conn, account, user).map_err(internal)? else { return Ok(None) };
+    let group_seqs = crate::groups::seqs_of(conn, account, &change.groups)?;
+    let status = change.status.unwrap_or(existing.status);
+    conn.prepare_cached(
+        "UPDATE users SET email = ?2, email_key = ?3, first_name = ?4, last_name = ?5, status = ?6, modified_at = ?7 \
+         WHERE seq = ?1",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            seq,
+            change.email.as_str(),
+            change.email.key(),
+            change.first_name,
+            change.last_name,
+            status.as_str(),
+            rows::millis(change.modified_at)
+        ])
+    })
+    .map_err(|err| conflict_or_internal(err, || email_taken(change.email.as_str())))?;
+    set_memberships(conn, seq, &group_seqs)?;
+    Ok(Some(User {
+        uid: existing.uid,
+        email: change.email.clone(),
+        first_name: change.first_name.clone(),
+        last_name: change.last_name.clone(),
+        groups: groups_of(conn, seq).map_err(internal)?,
+        status,
+        created_at: existing.created_at,
+        modified_at: change.modified_at,
+    }))
+}
+
+pub fn delete(conn: &Connection, account: AccountId, user: &UserRef) -> Result<bool> {
+    let Some((_, seq)) = find(conn, account, user).map_err(internal)? else { return Ok(false) };
+    // Memberships cascade.
+    conn.execute("DELETE FROM users WHERE seq = ?1", [seq]).map_err(internal)?;
+    Ok(true)
+}
+
+pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlite::Result<Page<User>> {
+    let account_text = account.to_string();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+    ))?;
+    let mut found = stmt
+        .query_map(params![account_text, query.after.unwrap_or(0), i64::from(query.limit) + 1], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_after = crate::paging::trim(&mut found, query.limit);
+    if let (Some((_, first)), Some((_, last))) = (found.first(), found.last()) {
+        // One range query for the memberships of the whole page, not one per user.
+        let mut groups: HashMap<i64, Vec<GroupId>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.user_seq, g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq \
+             WHERE m.user_seq BETWEEN ?1 AND ?2 AND g.account_id = ?3 ORDER BY m.user_seq, g.seq",
+        )?;
+        let memberships = stmt.query_map(params![first, last, account_text], |row| Ok((row.get::<_, i64>(0)?, rows::group_id(row, 1)?)))?;
+        for membership in memberships {
+            let (user_seq, group) = membership?;
+            groups.entry(user_seq).or_default().push(group);
+        }
+        for (user, seq) in &mut found {
+            user.groups = groups.remove(seq).unwrap_or_default();
+        }
+    }
+    let total = conn
+        .prepare_cached("SELECT count(*) FROM users WHERE account_id = ?1")?
+        .query_row([&account_text], |row| row.get(0))
+        .map(rows::count)?;
+    Ok(Page { items: found.into_iter().map(|(user, _)| user).collect(), next_after, total })
+}
