@@ -88,14 +88,18 @@ impl Accountd {
         }
     }
 
-    /// The admin capability, for a caller presenting the admin token.
-    pub fn admin(&self, presented: &Secret) -> Result<Admin> {
-        match &self.settings.admin_token {
-            None => Err(Error::NotFound(
+    /// The admin capability, for a caller presenting the admin token. When the admin API is
+    /// off, it answers "not found" whatever was presented.
+    pub fn admin(&self, presented: Option<&Secret>) -> Result<Admin> {
+        match (&self.settings.admin_token, presented) {
+            (None, _) => Err(Error::NotFound(
                 "the admin API is disabled: start accountd with --admin-token to enable it".to_owned(),
             )),
-            Some(digest) if digest.matches(presented) => Ok(Admin::new(Actor::Admin)),
-            Some(_) => Err(Error::Unauthenticated("the admin token is not valid".to_owned())),
+            (Some(_), None) => Err(Error::Unauthenticated(
+                "the admin API needs 'Authorization: Bearer <admin token>'".to_owned(),
+            )),
+            (Some(digest), Some(presented)) if digest.matches(presented) => Ok(Admin::new(Actor::Admin)),
+            (Some(_), Some(_)) => Err(Error::Unauthenticated("the admin token is not valid".to_owned())),
         }
     }
 

@@ -1,0 +1,153 @@
+//! The accountd server: configuration, startup, router, extractors, error rendering, the OAuth2
+//! token endpoint and the admin API. The store is picked by URL scheme once, at startup.
+
+pub mod bootstrap;
+pub mod config;
+mod error;
+mod extract;
+pub mod logging;
+mod routes;
+mod state;
+mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use accountd_core::bootstrap::DemoAccount;
+use accountd_core::secret::Secret;
+use accountd_core::store::Store;
+use accountd_core::{Accountd, Clock, Settings};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// Largest accepted request body; larger ones get a 413 in the error envelope.
+pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// Opens the store named by a database URL.
+pub fn open_store(url: &str) -> Result<Arc<dyn Store>, String> {
+    if url.starts_with("sqlite:") {
+        let store = accountd_store_sqlite::SqliteStore::open_url(url).map_err(|err| format!("database '{url}': {err}"))?;
+        return Ok(Arc::new(store));
+    }
+    let scheme = url.split(':').next().unwrap_or(url);
+    Err(format!("database '{url}': the scheme '{scheme}' is not supported; use sqlite://<file>"))
+}
+
+/// A server that is listening; dropping it does not stop it, [`RunningServer::shutdown`] does.
+pub struct RunningServer {
+    addr: SocketAddr,
+    core: Arc<Accountd>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn core(&self) -> &Arc<Accountd> {
+        &self.core
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
+        }
+        self.wait().await
+    }
+
+    /// Waits until the server stops.
+    pub async fn wait(&mut self) -> std::io::Result<()> {
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(err) => Err(std::io::Error::other(err)),
+        }
+    }
+
+    /// A handle that triggers graceful shutdown (for signal handlers).
+    pub fn take_shutdown(&mut self) -> Option<oneshot::Sender<()>> {
+        self.shutdown.take()
+    }
+}
+
+/// What [`start`] returns: the running server and, on a first start without a bootstrap file,
+/// the demo account's credentials (to print once).
+pub struct Started {
+    pub server: RunningServer,
+    pub demo: Option<DemoAccount>,
+}
+
+/// Opens the database, loads keys, applies the bootstrap file (or creates the demo account),
+/// binds the listener, and starts serving. The listener is bound before this returns, so a
+/// caller can connect at once.
+pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, String> {
+    config.validate()?;
+    let store = open_store(&config.database)?;
+    let settings = Settings {
+        token_ttl_secs: config.token_ttl_secs,
+        admin_token: config.admin_token.as_ref().map(|t| Secret::new(t.clone()).digest()),
+    };
+    let core = Arc::new(Accountd::open(store, clock, settings).await.map_err(|err| format!("startup: {err}"))?);
+    let demo = match &config.bootstrap {
+        Some(path) => {
+            bootstrap::load_and_apply(&core, path).await?;
+            None
+        }
+        None => core.ensure_demo_account().await.map_err(|err| format!("creating the demo account: {err}"))?,
+    };
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
+    let addr = listener.local_addr().map_err(|err| format!("cannot read the listening address: {err}"))?;
+    let app = routes::router(AppState { core: core.clone() });
+    let (shutdown, signal) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = signal.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, database = %config.database, "accountd listening");
+    Ok(Started { server: RunningServer { addr, core, shutdown: Some(shutdown), task }, demo })
+}
+
+/// The text printed once when the demo account is created.
+pub fn demo_banner(demo: &DemoAccount, addr: SocketAddr) -> String {
+    let base = format!("http://{addr}");
+    let account = demo.account;
+    let id = &demo.client_id;
+    let secret = demo.client_secret.expose();
+    let env = &demo.environment;
+    [
+        String::new(),
+        "==================== accountd demo account ====================".to_owned(),
+        "Created on first start (shown once: the secret is stored hashed).".to_owned(),
+        format!("  account uuid:  {account}"),
+        format!("  environment:   {env}"),
+        format!("  client id:     {id}"),
+        format!("  client secret: {secret}"),
+        "  scopes:        account-idm-read account-idm-write account-env-read account-env-write".to_owned(),
+        String::new(),
+        "Get a token:".to_owned(),
+        format!("  TOKEN=$(curl -s -X POST {base}/sso/oauth2/token \\"),
+        format!("    -d grant_type=client_credentials -d client_id={id} \\"),
+        format!("    -d client_secret={secret} \\"),
+        format!("    -d resource=urn:dtaccount:{account} | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')"),
+        String::new(),
+        "List users:".to_owned(),
+        format!("  curl -s -H \"Authorization: Bearer $TOKEN\" {base}/iam/v1/accounts/{account}/users"),
+        "================================================================".to_owned(),
+    ]
+    .join("\n")
+}

@@ -1,0 +1,183 @@
+//! Configuration: flags, then `ACCOUNTD_*` environment variables, then the TOML file given by
+//! `--config`, then defaults (first found wins).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8600";
+pub const DEFAULT_DATABASE: &str = "sqlite://accountd.db";
+pub const DEFAULT_TOKEN_TTL_SECS: u64 = 300;
+const MAX_TOKEN_TTL_SECS: u64 = 86_400;
+const MIN_ADMIN_TOKEN_LEN: usize = 16;
+
+#[derive(Debug, Parser)]
+#[command(name = "accountd", version, about = "The Dynatrace Account Management API, self-hosted.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// TOML configuration file (keys: listen, database, bootstrap, admin-token, token-ttl, log-format).
+    #[arg(long, env = "ACCOUNTD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8600].
+    #[arg(long, env = "ACCOUNTD_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Database URL [default: sqlite://accountd.db].
+    #[arg(long, env = "ACCOUNTD_DATABASE")]
+    pub database: Option<String>,
+    /// YAML file of accounts, environments, clients, groups and users, applied at every start.
+    #[arg(long, env = "ACCOUNTD_BOOTSTRAP")]
+    pub bootstrap: Option<PathBuf>,
+    /// Token for the admin API (/admin/v1); without it the admin API is off. At least 16 characters.
+    #[arg(long, env = "ACCOUNTD_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Lifetime of issued access tokens, in seconds [default: 300].
+    #[arg(long, env = "ACCOUNTD_TOKEN_TTL")]
+    pub token_ttl: Option<u64>,
+    /// Log format [default: text].
+    #[arg(long, env = "ACCOUNTD_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Database URL [default: sqlite://accountd.db].
+    #[arg(long, env = "ACCOUNTD_DATABASE")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    database: Option<String>,
+    bootstrap: Option<PathBuf>,
+    admin_token: Option<String>,
+    token_ttl: Option<u64>,
+    log_format: Option<LogFormat>,
+}
+
+/// The resolved server configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database: String,
+    pub bootstrap: Option<PathBuf>,
+    pub admin_token: Option<String>,
+    pub token_ttl_secs: u64,
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// A configuration with every default and the given database: what tests start from.
+    pub fn with_database(database: impl Into<String>) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database: database.into(),
+            bootstrap: None,
+            admin_token: None,
+            token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
+            log_format: LogFormat::Text,
+        }
+    }
+
+    /// Checks the values that the types alone cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_TOKEN_TTL_SECS).contains(&self.token_ttl_secs) {
+            return Err(format!("--token-ttl must be between 1 and {MAX_TOKEN_TTL_SECS} seconds, not {}", self.token_ttl_secs));
+        }
+        if let Some(token) = &self.admin_token
+            && token.chars().count() < MIN_ADMIN_TOKEN_LEN
+        {
+            return Err(format!("--admin-token must be at least {MIN_ADMIN_TOKEN_LEN} characters long"));
+        }
+        Ok(())
+    }
+}
+
+fn read_file_config(path: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read config file '{}': {err}", path.display()))?;
+    toml::from_str(&text).map_err(|err| format!("config file '{}': {err}", path.display()))
+}
+
+impl ServeArgs {
+    pub fn resolve(self) -> Result<Config, String> {
+        let file = match &self.config {
+            Some(path) => read_file_config(path)?,
+            None => FileConfig::default(),
+        };
+        let default_listen = SocketAddr::from(([127, 0, 0, 1], 8600));
+        let config = Config {
+            listen: self.listen.or(file.listen).unwrap_or(default_listen),
+            database: self.database.or(file.database).unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
+            bootstrap: self.bootstrap.or(file.bootstrap),
+            admin_token: self.admin_token.or(file.admin_token).filter(|t| !t.is_empty()),
+            token_ttl_secs: self.token_ttl.or(file.token_ttl).unwrap_or(DEFAULT_TOKEN_TTL_SECS),
+            log_format: self.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile_dir();
+        let path = dir.join("accountd.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\ntoken-ttl = 60\ndatabase = \"sqlite://file.db\"\n").ok();
+        let args = ServeArgs { config: Some(path), database: Some("sqlite://flag.db".into()), ..ServeArgs::default() };
+        let config = args.resolve();
+        let config = config.as_ref().map(|c| (c.listen.port(), c.token_ttl_secs, c.database.as_str()));
+        assert_eq!(config, Ok((9000, 60, "sqlite://flag.db")));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_message() {
+        let args = ServeArgs { token_ttl: Some(0), ..ServeArgs::default() };
+        assert!(args.resolve().is_err_and(|e| e.contains("--token-ttl")));
+        let args = ServeArgs { admin_token: Some("short".into()), ..ServeArgs::default() };
+        assert!(args.resolve().is_err_and(|e| e.contains("--admin-token")));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = tempfile_dir();
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, "lissten = \"x\"\n").ok();
+        let args = ServeArgs { config: Some(path), ..ServeArgs::default() };
+        assert!(args.resolve().is_err_and(|e| e.contains("lissten")));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("accountd-config-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).ok();
+        dir
+    }
+}

@@ -1,0 +1,48 @@
+use accountd_core::authz::{Admin, Principal};
+use accountd_core::secret::Secret;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::error::{ApiError, missing_token};
+use crate::state::AppState;
+
+/// The `Bearer` credential of a request, if any. The scheme is matched case-insensitively
+/// (RFC 7235 §2.1).
+pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or_else(|| missing_token("an access token is required: send 'Authorization: Bearer <token>' (get one from POST /sso/oauth2/token)"))?;
+    let value = header
+        .to_str()
+        .map_err(|_| missing_token("the Authorization header is not valid text"))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
+        _ => Err(missing_token("the Authorization header must be 'Bearer <token>'")),
+    }
+}
+
+/// A caller with a valid access token whose client still exists.
+pub struct Auth(pub Principal);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts)?;
+        Ok(Auth(state.core.authenticate(token).await?))
+    }
+}
+
+/// A caller presenting the admin token.
+pub struct AdminAuth(pub Admin);
+
+impl FromRequestParts<AppState> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = bearer_token(parts).ok().map(Secret::new);
+        Ok(AdminAuth(state.core.admin(presented.as_ref())?))
+    }
+}

@@ -1,0 +1,10 @@
+//! Request extractors: they parse credentials, bodies and parameters, and turn every malformed
+//! input into a clear error in the envelope.
+
+mod auth;
+mod json;
+mod params;
+
+pub use auth::{AdminAuth, Auth};
+pub use json::JsonBody;
+pub use params::{ListParams, account_path, admin_account_path};

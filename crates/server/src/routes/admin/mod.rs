@@ -1,0 +1,13 @@
+//! The admin API (`/admin/v1`), guarded by the admin token; off when no token is configured.
+
+mod accounts;
+mod clients;
+mod environments;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(accounts::router()).merge(environments::router()).merge(clients::router())
+}

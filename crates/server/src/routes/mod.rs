@@ -1,0 +1,86 @@
+//! The router: every route module, the fallback, and the middleware stack.
+
+mod admin;
+mod environments;
+mod groups;
+mod health;
+mod permissions;
+mod token;
+mod users;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(users::router())
+        .merge(groups::router())
+        .merge(permissions::router())
+        .merge(environments::router())
+        .merge(token::router())
+        .merge(health::router())
+        .merge(admin::router())
+        .fallback(|| async { ApiError::RouteNotFound })
+        .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(errors_in_envelope))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request| {
+                            let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                        })
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        )
+        .with_state(state)
+}
+
+/// Errors produced outside our handlers (axum's 405 for a wrong method, rejections) come without
+/// a JSON body; give them the seed 000 envelope, keeping their headers (`Allow` on 405).
+async fn errors_in_envelope(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let has_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("json"));
+    if has_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            // axum adds the `Allow` header after this layer runs; it is on the response.
+            format!("method {method} is not allowed on this path; the Allow header lists the allowed methods")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("the request body is larger than the limit of {} bytes", crate::BODY_LIMIT_BYTES)
+        }
+        other => other.canonical_reason().unwrap_or("error").to_owned(),
+    };
+    let body = serde_json::to_vec(&accountd_proto::ErrorEnvelope::new(status.as_u16(), message)).unwrap_or_default();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
