@@ -1,0 +1,147 @@
+//! Durability across `kill -9`: every write that got a 2xx is present after a restart, and the
+//! database passes SQLite's integrity check. Runs the real `accountd` binary as a child process.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use accountd_core::store::Store;
+use accountd_store_sqlite::SqliteStore;
+use tokio::sync::Mutex;
+use tokio::task::JoinSet;
+
+const ACCOUNT: &str = "6a2d1f1e-3c44-4b8a-9a55-0c1e2f3a4b5c";
+const BOOTSTRAP: &str = r#"
+accounts:
+  - uuid: 6a2d1f1e-3c44-4b8a-9a55-0c1e2f3a4b5c
+    name: Crash test
+    oauthClients:
+      - {clientId: dt0s02.CRASH, clientSecret: dt0s02.CRASH.SECRET, scopes: [account-idm-read, account-idm-write]}
+"#;
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+async fn start(dir: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_accountd"))
+        .arg("serve")
+        .arg("--database")
+        .arg(format!("sqlite://{}", dir.join("accountd.db").display()))
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--bootstrap")
+        .arg(dir.join("bootstrap.yaml"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start accountd");
+    let base = format!("http://127.0.0.1:{port}");
+    // A separate process: poll its readiness, bounded.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let http = reqwest::Client::new();
+    loop {
+        if let Ok(response) = http.get(format!("{base}/readyz")).send().await
+            && response.status().is_success()
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "accountd did not become ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Server { child, base }
+}
+
+async fn token(http: &reqwest::Client, base: &str) -> String {
+    let response = http
+        .post(format!("{base}/sso/oauth2/token"))
+        .basic_auth("dt0s02.CRASH", Some("dt0s02.CRASH.SECRET"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token request");
+    let body: serde_json::Value = response.json().await.expect("token json");
+    body["access_token"].as_str().expect("access_token").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bootstrap.yaml"), BOOTSTRAP).expect("write bootstrap");
+    let http = reqwest::Client::new();
+    let mut acknowledged: Vec<String> = Vec::new();
+
+    for round in 0..3 {
+        let mut server = start(dir.path()).await;
+        let token = token(&http, &server.base).await;
+        let acked = Arc::new(Mutex::new(Vec::new()));
+        let mut writers = JoinSet::new();
+        for writer in 0..16 {
+            let (http, base, token, acked) = (http.clone(), server.base.clone(), token.clone(), acked.clone());
+            writers.spawn(async move {
+                for n in 0.. {
+                    let email = format!("r{round}-w{writer}-n{n}@example.com");
+                    let sent = http
+                        .post(format!("{base}/iam/v1/accounts/{ACCOUNT}/users"))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({"email": email, "firstName": "Crash", "lastName": "Test"}))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(response) if response.status().is_success() => acked.lock().await.push(email),
+                        _ => return,
+                    }
+                }
+            });
+        }
+        // Let writes flow, then kill without warning while requests are in flight.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while acked.lock().await.len() < 150 * (round + 1) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        server.child.kill().expect("kill -9");
+        server.child.wait().expect("reap");
+        while writers.join_next().await.is_some() {}
+        let acked = acked.lock().await.clone();
+        assert!(!acked.is_empty(), "round {round}: no write was acknowledged");
+        acknowledged.extend(acked);
+    }
+
+    let mut server = start(dir.path()).await;
+    let token = token(&http, &server.base).await;
+    let mut stored = std::collections::HashSet::new();
+    let mut key: Option<String> = None;
+    loop {
+        let mut request = http.get(format!("{}/iam/v1/accounts/{ACCOUNT}/users", server.base)).bearer_auth(&token);
+        request = match &key {
+            Some(key) => request.query(&[("nextPageKey", key.as_str()), ("pageSize", "1000")]),
+            None => request.query(&[("pageSize", "1000")]),
+        };
+        let page: serde_json::Value = request.send().await.expect("list").json().await.expect("json");
+        for user in page["items"].as_array().expect("items") {
+            stored.insert(user["email"].as_str().expect("email").to_owned());
+        }
+        match page["nextPageKey"].as_str() {
+            Some(next) => key = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    server.child.kill().expect("stop");
+    server.child.wait().expect("reap");
+
+    let missing: Vec<_> = acknowledged.iter().filter(|email| !stored.contains(*email)).collect();
+    assert!(missing.is_empty(), "{} acknowledged writes lost, e.g. {:?}", missing.len(), missing.first());
+    let store = SqliteStore::open(&dir.path().join("accountd.db")).expect("open");
+    store.ping().await.expect("ping");
+    store.integrity_check().expect("integrity check");
+}

@@ -1,0 +1,275 @@
+//! Store conformance: the behaviour every `Store` implementation must have, written against
+//! `dyn Store` so the same stories can run on another backend.
+
+use std::sync::Arc;
+
+use accountd_core::Error;
+use accountd_core::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
+use accountd_core::model::{
+    Account, Environment, EnvironmentStatus, Group, GroupOwner, OAuthClient, PermissionAssignment, PermissionScope, User,
+    UserStatus,
+};
+use accountd_core::page::PageQuery;
+use accountd_core::scope::ScopeSet;
+use accountd_core::secret::Secret;
+use accountd_core::store::{GroupChange, Store, UserReplacement};
+use accountd_store_sqlite::SqliteStore;
+use time::OffsetDateTime;
+
+struct Fixture {
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("store.db")).expect("open store");
+    Fixture { store: Arc::new(store), _dir: dir }
+}
+
+fn now() -> OffsetDateTime {
+    // Millisecond precision: what the store keeps.
+    accountd_core::clock::from_millis(accountd_core::clock::to_millis(OffsetDateTime::now_utc()))
+}
+
+async fn account(store: &dyn Store) -> AccountId {
+    let account = Account { id: AccountId::generate(), name: "Acme".into(), created_at: now() };
+    store.create_account(&account).await.expect("create account");
+    account.id
+}
+
+fn user(email: &str, groups: Vec<GroupId>) -> User {
+    User {
+        uid: UserId::generate(),
+        email: Email::parse(email).expect("email"),
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        groups,
+        status: UserStatus::PendingInvite,
+        created_at: now(),
+        modified_at: now(),
+    }
+}
+
+fn group(name: &str) -> Group {
+    Group {
+        id: GroupId::generate(),
+        name: name.into(),
+        description: String::new(),
+        owner: GroupOwner::Local,
+        created_at: now(),
+        updated_at: now(),
+    }
+}
+
+#[tokio::test]
+async fn users_round_trip_and_are_found_by_uid_or_email_case_insensitively() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let g = group("Admins");
+    f.store.create_group(acc, &g).await.expect("group");
+    let u = user("Ada@Example.com", vec![g.id]);
+    f.store.create_user(acc, &u).await.expect("user");
+    assert_eq!(f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get"), Some(u.clone()));
+    let by_email = UserRef::Email(Email::parse("ada@EXAMPLE.com").expect("email"));
+    assert_eq!(f.store.get_user(acc, &by_email).await.expect("get"), Some(u.clone()));
+    // Another account sees nothing.
+    let other = account(&*f.store).await;
+    assert_eq!(f.store.get_user(other, &UserRef::Uid(u.uid)).await.expect("get"), None);
+}
+
+#[tokio::test]
+async fn uniqueness_is_enforced_as_conflict() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    f.store.create_user(acc, &user("a@b.co", vec![])).await.expect("first");
+    let dup = f.store.create_user(acc, &user("A@B.CO", vec![])).await;
+    assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
+    // The same email in another account is fine.
+    let other = account(&*f.store).await;
+    f.store.create_user(other, &user("a@b.co", vec![])).await.expect("other account");
+
+    f.store.create_group(acc, &group("Admins")).await.expect("group");
+    assert!(matches!(f.store.create_group(acc, &group("Admins")).await, Err(Error::Conflict(_))));
+
+    let env = Environment { id: EnvironmentId::parse("abc12345").expect("id"), name: "Prod".into(), status: EnvironmentStatus::Active, trial: false };
+    f.store.create_environment(acc, &env).await.expect("env");
+    assert!(matches!(f.store.create_environment(other, &env).await, Err(Error::Conflict(_))));
+
+    let again = Account { id: acc, name: "x".into(), created_at: now() };
+    assert!(matches!(f.store.create_account(&again).await, Err(Error::Conflict(_))));
+}
+
+#[tokio::test]
+async fn unknown_group_ids_are_invalid_and_nothing_is_applied() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let foreign = account(&*f.store).await;
+    let foreign_group = group("Theirs");
+    f.store.create_group(foreign, &foreign_group).await.expect("group");
+    let u = user("a@b.co", vec![foreign_group.id]);
+    let err = f.store.create_user(acc, &u).await;
+    assert!(matches!(&err, Err(Error::Invalid { reason, .. }) if reason.contains(&foreign_group.id.to_string())), "{err:?}");
+    assert_eq!(f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get"), None);
+}
+
+#[tokio::test]
+async fn replace_user_sets_memberships_exactly_and_keeps_status() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let (g1, g2) = (group("One"), group("Two"));
+    f.store.create_group(acc, &g1).await.expect("g1");
+    f.store.create_group(acc, &g2).await.expect("g2");
+    let u = user("a@b.co", vec![g1.id]);
+    f.store.create_user(acc, &u).await.expect("user");
+    let change = UserReplacement {
+        email: Email::parse("new@b.co").expect("email"),
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        groups: vec![g2.id],
+        status: None,
+        modified_at: now(),
+    };
+    let replaced = f.store.replace_user(acc, &UserRef::Uid(u.uid), &change).await.expect("replace").expect("found");
+    assert_eq!((replaced.groups.clone(), replaced.status, replaced.first_name.as_str()), (vec![g2.id], UserStatus::PendingInvite, "Grace"));
+    assert_eq!(f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get"), Some(replaced));
+    let cleared = UserReplacement { groups: vec![], ..change };
+    let replaced = f.store.replace_user(acc, &UserRef::Uid(u.uid), &cleared).await.expect("replace").expect("found");
+    assert!(replaced.groups.is_empty());
+    let missing = f.store.replace_user(acc, &UserRef::Uid(UserId::generate()), &cleared).await.expect("replace");
+    assert_eq!(missing, None);
+}
+
+#[tokio::test]
+async fn deleting_a_group_removes_its_memberships_and_permissions() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let (keep, drop) = (group("Keep"), group("Drop"));
+    f.store.create_group(acc, &keep).await.expect("keep");
+    f.store.create_group(acc, &drop).await.expect("drop");
+    let u = user("a@b.co", vec![keep.id, drop.id]);
+    f.store.create_user(acc, &u).await.expect("user");
+    let perm = |g: GroupId| PermissionAssignment { group: g, name: "account-viewer".into(), scope: PermissionScope::Account(acc) };
+    f.store.set_group_permissions(acc, keep.id, &[perm(keep.id)]).await.expect("perm keep");
+    f.store.set_group_permissions(acc, drop.id, &[perm(drop.id)]).await.expect("perm drop");
+    assert_eq!(f.store.list_permissions(acc).await.expect("list").len(), 2);
+
+    assert!(f.store.delete_group(acc, drop.id).await.expect("delete"));
+    assert!(!f.store.delete_group(acc, drop.id).await.expect("delete again"));
+    let after = f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get").expect("user");
+    assert_eq!(after.groups, vec![keep.id]);
+    assert_eq!(f.store.list_permissions(acc).await.expect("list"), vec![perm(keep.id)]);
+}
+
+#[tokio::test]
+async fn deleting_an_account_removes_everything_and_reset_keeps_clients() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let client = OAuthClient {
+        client_id: "dt0s02.TEST".into(),
+        account: acc,
+        name: "t".into(),
+        secret_digest: Secret::new("s").digest(),
+        scopes: ScopeSet::all(),
+        created_at: now(),
+    };
+    f.store.put_client(&client, false).await.expect("client");
+    let g = group("G");
+    f.store.create_group(acc, &g).await.expect("group");
+    f.store.create_user(acc, &user("a@b.co", vec![g.id])).await.expect("user");
+
+    assert!(f.store.reset_account(acc).await.expect("reset"));
+    let page = f.store.list_users(acc, &PageQuery { after: None, limit: 10 }).await.expect("list");
+    assert_eq!(page.total, 0);
+    assert_eq!(f.store.list_groups(acc, &PageQuery { after: None, limit: 10 }).await.expect("groups").total, 0);
+    assert_eq!(f.store.find_client("dt0s02.TEST").await.expect("find"), Some(client));
+
+    assert!(f.store.delete_account(acc).await.expect("delete"));
+    assert_eq!(f.store.find_client("dt0s02.TEST").await.expect("find"), None);
+    assert_eq!(f.store.get_account(acc).await.expect("get"), None);
+}
+
+#[tokio::test]
+async fn keyset_paging_returns_every_user_once() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    for n in 0..25 {
+        f.store.create_user(acc, &user(&format!("u{n}@b.co"), vec![])).await.expect("user");
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = f.store.list_users(acc, &PageQuery { after, limit: 7 }).await.expect("page");
+        assert_eq!(page.total, 25);
+        assert!(page.items.len() <= 7);
+        seen.extend(page.items.into_iter().map(|u| u.email.as_str().to_owned()));
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..25).map(|n| format!("u{n}@b.co")).collect();
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn concurrent_creates_of_one_email_yield_exactly_one_success() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let store = f.store.clone();
+        tasks.spawn(async move { store.create_user(acc, &user("race@b.co", vec![])).await });
+    }
+    let (mut ok, mut conflict) = (0, 0);
+    while let Some(result) = tasks.join_next().await {
+        match result.expect("task") {
+            Ok(()) => ok += 1,
+            Err(Error::Conflict(_)) => conflict += 1,
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+    assert_eq!((ok, conflict), (1, 19));
+}
+
+#[tokio::test]
+async fn server_keys_and_flags_are_stable() {
+    let f = fixture();
+    let first = f.store.server_key("k", [1; 32]).await.expect("key");
+    let second = f.store.server_key("k", [2; 32]).await.expect("key");
+    assert_eq!((first, second), ([1; 32], [1; 32]));
+    assert!(f.store.claim_flag("demo").await.expect("flag"));
+    assert!(!f.store.claim_flag("demo").await.expect("flag"));
+}
+
+#[tokio::test]
+async fn group_updates_and_clients_replace() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let (a, b) = (group("A"), group("B"));
+    f.store.create_group(acc, &a).await.expect("a");
+    f.store.create_group(acc, &b).await.expect("b");
+    let change = GroupChange { name: "B".into(), description: "d".into(), updated_at: now() };
+    assert!(matches!(f.store.update_group(acc, a.id, &change).await, Err(Error::Conflict(_))));
+    let change = GroupChange { name: "A2".into(), description: "d".into(), updated_at: now() };
+    let updated = f.store.update_group(acc, a.id, &change).await.expect("update").expect("found");
+    assert_eq!((updated.name.as_str(), updated.description.as_str(), updated.created_at), ("A2", "d", a.created_at));
+
+    let client = OAuthClient {
+        client_id: "dt0s02.X".into(),
+        account: acc,
+        name: "x".into(),
+        secret_digest: Secret::new("one").digest(),
+        scopes: ScopeSet::all(),
+        created_at: now(),
+    };
+    f.store.put_client(&client, false).await.expect("create");
+    assert!(matches!(f.store.put_client(&client, false).await, Err(Error::Conflict(_))));
+    let rotated = OAuthClient { secret_digest: Secret::new("two").digest(), ..client.clone() };
+    f.store.put_client(&rotated, true).await.expect("replace");
+    let found = f.store.find_client("dt0s02.X").await.expect("find").expect("client");
+    assert!(found.secret_digest.matches(&Secret::new("two")));
+    let other = account(&*f.store).await;
+    let stolen = OAuthClient { account: other, ..client };
+    assert!(matches!(f.store.put_client(&stolen, true).await, Err(Error::Conflict(_))));
+}
