@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
+use accountd_proto::Environment;
 use accountd_proto::EnvironmentCollection;
 use accountd_proto::admin::{
-    Account, AccountCreateRequest, AccountList, EnvironmentRequest, OAuthClient, OAuthClientCreateRequest, OAuthClientList,
+    Account, AccountCreateRequest, AccountList, EnvironmentRequest, OAuthClient,
+    OAuthClientCreateRequest, OAuthClientList,
 };
-use accountd_proto::Environment;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,15 +25,27 @@ pub struct AdminClient {
 
 impl AdminClient {
     pub fn new(base_url: impl Into<String>, admin_token: impl Into<String>) -> Result<Self> {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(Error::Http)?;
-        Ok(Self { http, base_url: base_url.into().trim_end_matches('/').to_owned(), token: admin_token.into() })
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(Error::Http)?;
+        Ok(Self {
+            http,
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            token: admin_token.into(),
+        })
     }
 
     fn url(&self, rest: &str) -> String {
         format!("{}/admin/v1{rest}", self.base_url)
     }
 
-    async fn call<T: DeserializeOwned>(&self, method: Method, rest: &str, body: Option<&(impl Serialize + Sync)>) -> Result<T> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        rest: &str,
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<T> {
         let url = self.url(rest);
         let mut request = self.http.request(method, &url).bearer_auth(&self.token);
         if let Some(body) = body {
@@ -42,7 +55,13 @@ impl AdminClient {
     }
 
     async fn call_no_content(&self, method: Method, rest: &str) -> Result<()> {
-        let response = self.http.request(method, self.url(rest)).bearer_auth(&self.token).send().await.map_err(Error::Http)?;
+        let response = self
+            .http
+            .request(method, self.url(rest))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(Error::Http)?;
         check(response).await.map(|_| ())
     }
 
@@ -55,44 +74,112 @@ impl AdminClient {
     }
 
     pub async fn get_account(&self, account: &str) -> Result<Account> {
-        self.call(Method::GET, &format!("/accounts/{}", segment(account)), NO_BODY).await
+        self.call(
+            Method::GET,
+            &format!("/accounts/{}", segment(account)),
+            NO_BODY,
+        )
+        .await
     }
 
     pub async fn delete_account(&self, account: &str) -> Result<()> {
-        self.call_no_content(Method::DELETE, &format!("/accounts/{}", segment(account))).await
+        self.call_no_content(Method::DELETE, &format!("/accounts/{}", segment(account)))
+            .await
     }
 
     /// Removes the account's users, groups, memberships and permissions.
     pub async fn reset_account(&self, account: &str) -> Result<()> {
-        self.call_no_content(Method::POST, &format!("/accounts/{}/reset", segment(account))).await
+        self.call_no_content(
+            Method::POST,
+            &format!("/accounts/{}/reset", segment(account)),
+        )
+        .await
     }
 
-    pub async fn create_environment(&self, account: &str, request: &EnvironmentRequest) -> Result<Environment> {
-        self.call(Method::POST, &format!("/accounts/{}/environments", segment(account)), Some(request)).await
+    pub async fn create_environment(
+        &self,
+        account: &str,
+        request: &EnvironmentRequest,
+    ) -> Result<Environment> {
+        self.call(
+            Method::POST,
+            &format!("/accounts/{}/environments", segment(account)),
+            Some(request),
+        )
+        .await
     }
 
     pub async fn list_environments(&self, account: &str) -> Result<EnvironmentCollection> {
-        self.call(Method::GET, &format!("/accounts/{}/environments", segment(account)), NO_BODY).await
+        self.call(
+            Method::GET,
+            &format!("/accounts/{}/environments", segment(account)),
+            NO_BODY,
+        )
+        .await
     }
 
-    pub async fn update_environment(&self, account: &str, id: &str, request: &EnvironmentRequest) -> Result<Environment> {
-        self.call(Method::PUT, &format!("/accounts/{}/environments/{}", segment(account), segment(id)), Some(request)).await
+    pub async fn update_environment(
+        &self,
+        account: &str,
+        id: &str,
+        request: &EnvironmentRequest,
+    ) -> Result<Environment> {
+        self.call(
+            Method::PUT,
+            &format!(
+                "/accounts/{}/environments/{}",
+                segment(account),
+                segment(id)
+            ),
+            Some(request),
+        )
+        .await
     }
 
     pub async fn delete_environment(&self, account: &str, id: &str) -> Result<()> {
-        self.call_no_content(Method::DELETE, &format!("/accounts/{}/environments/{}", segment(account), segment(id))).await
+        self.call_no_content(
+            Method::DELETE,
+            &format!(
+                "/accounts/{}/environments/{}",
+                segment(account),
+                segment(id)
+            ),
+        )
+        .await
     }
 
     /// Creates an OAuth client; the response holds the secret, which is never shown again.
-    pub async fn create_client(&self, account: &str, request: &OAuthClientCreateRequest) -> Result<OAuthClient> {
-        self.call(Method::POST, &format!("/accounts/{}/clients", segment(account)), Some(request)).await
+    pub async fn create_client(
+        &self,
+        account: &str,
+        request: &OAuthClientCreateRequest,
+    ) -> Result<OAuthClient> {
+        self.call(
+            Method::POST,
+            &format!("/accounts/{}/clients", segment(account)),
+            Some(request),
+        )
+        .await
     }
 
     pub async fn list_clients(&self, account: &str) -> Result<OAuthClientList> {
-        self.call(Method::GET, &format!("/accounts/{}/clients", segment(account)), NO_BODY).await
+        self.call(
+            Method::GET,
+            &format!("/accounts/{}/clients", segment(account)),
+            NO_BODY,
+        )
+        .await
     }
 
     pub async fn delete_client(&self, account: &str, client_id: &str) -> Result<()> {
-        self.call_no_content(Method::DELETE, &format!("/accounts/{}/clients/{}", segment(account), segment(client_id))).await
+        self.call_no_content(
+            Method::DELETE,
+            &format!(
+                "/accounts/{}/clients/{}",
+                segment(account),
+                segment(client_id)
+            ),
+        )
+        .await
     }
 }

@@ -11,7 +11,12 @@ use crate::{Error, Result};
 #[derive(Clone)]
 pub enum Credentials {
     /// OAuth2 client credentials against `token_url` (`scope` absent: all the client's scopes).
-    ClientCredentials { token_url: String, client_id: String, client_secret: String, scope: Option<String> },
+    ClientCredentials {
+        token_url: String,
+        client_id: String,
+        client_secret: String,
+        scope: Option<String>,
+    },
     /// A bearer token obtained elsewhere, used as is.
     Token(String),
 }
@@ -19,7 +24,12 @@ pub enum Credentials {
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Credentials::ClientCredentials { token_url, client_id, scope, .. } => f
+            Credentials::ClientCredentials {
+                token_url,
+                client_id,
+                scope,
+                ..
+            } => f
                 .debug_struct("ClientCredentials")
                 .field("token_url", token_url)
                 .field("client_id", client_id)
@@ -42,15 +52,23 @@ pub(crate) struct TokenSource {
 
 impl TokenSource {
     pub fn new(http: reqwest::Client, credentials: Credentials, account: &str) -> Self {
-        Self { http, credentials, resource: format!("urn:dtaccount:{account}"), cached: Mutex::new(None) }
+        Self {
+            http,
+            credentials,
+            resource: format!("urn:dtaccount:{account}"),
+            cached: Mutex::new(None),
+        }
     }
 
     pub async fn token(&self) -> Result<String> {
         let (token_url, client_id, client_secret, scope) = match &self.credentials {
             Credentials::Token(token) => return Ok(token.clone()),
-            Credentials::ClientCredentials { token_url, client_id, client_secret, scope } => {
-                (token_url, client_id, client_secret, scope)
-            }
+            Credentials::ClientCredentials {
+                token_url,
+                client_id,
+                client_secret,
+                scope,
+            } => (token_url, client_id, client_secret, scope),
         };
         let mut cached = self.cached.lock().await;
         if let Some((token, refresh_at)) = cached.as_ref()
@@ -67,18 +85,33 @@ impl TokenSource {
         if let Some(scope) = scope {
             form.push(("scope", scope.as_str()));
         }
-        let response = self.http.post(token_url).form(&form).send().await.map_err(Error::Http)?;
+        let response = self
+            .http
+            .post(token_url)
+            .form(&form)
+            .send()
+            .await
+            .map_err(Error::Http)?;
         let status = response.status();
         let body = response.bytes().await.map_err(Error::Http)?;
         if !status.is_success() {
             let (error, description) = match serde_json::from_slice::<OAuthErrorResponse>(&body) {
                 Ok(err) => (err.error, err.error_description),
-                Err(_) => ("unknown".to_owned(), String::from_utf8_lossy(&body).into_owned()),
+                Err(_) => (
+                    "unknown".to_owned(),
+                    String::from_utf8_lossy(&body).into_owned(),
+                ),
             };
-            return Err(Error::OAuth { status, error, description });
+            return Err(Error::OAuth {
+                status,
+                error,
+                description,
+            });
         }
-        let token: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|err| Error::Decode { url: token_url.clone(), reason: err.to_string() })?;
+        let token: TokenResponse = serde_json::from_slice(&body).map_err(|err| Error::Decode {
+            url: token_url.clone(),
+            reason: err.to_string(),
+        })?;
         let lifetime = Duration::from_secs(token.expires_in);
         let refresh_at = Instant::now() + lifetime.saturating_sub(REFRESH_MARGIN.min(lifetime / 2));
         *cached = Some((token.access_token.clone(), refresh_at));

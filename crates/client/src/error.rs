@@ -8,7 +8,11 @@ pub enum Error {
     Api { status: StatusCode, message: String },
     /// The token endpoint refused the credentials or the request (RFC 6749 §5.2).
     #[error("token request failed ({status}): {error}: {description}")]
-    OAuth { status: StatusCode, error: String, description: String },
+    OAuth {
+        status: StatusCode,
+        error: String,
+        description: String,
+    },
     /// The request could not be sent or the response not read.
     #[error("HTTP: {0}")]
     Http(#[source] reqwest::Error),

@@ -9,27 +9,55 @@ use crate::{Client, Result, segment};
 
 impl Client {
     /// One page of groups (listGroups).
-    pub async fn list_groups(&self, page_size: Option<u32>, page_key: Option<&str>) -> Result<GroupCollection> {
-        self.call(Method::GET, &self.iam("/groups"), NO_BODY, &page_query(page_size, page_key)).await
+    pub async fn list_groups(
+        &self,
+        page_size: Option<u32>,
+        page_key: Option<&str>,
+    ) -> Result<GroupCollection> {
+        self.call(
+            Method::GET,
+            &self.iam("/groups"),
+            NO_BODY,
+            &page_query(page_size, page_key),
+        )
+        .await
     }
 
     /// createGroup.
     pub async fn create_group(&self, request: &GroupCreateRequest) -> Result<Group> {
-        self.call(Method::POST, &self.iam("/groups"), Some(request), &[]).await
+        self.call(Method::POST, &self.iam("/groups"), Some(request), &[])
+            .await
     }
 
     /// getGroup.
     pub async fn get_group(&self, group: &str) -> Result<Group> {
-        self.call(Method::GET, &self.iam(&format!("/groups/{}", segment(group))), NO_BODY, &[]).await
+        self.call(
+            Method::GET,
+            &self.iam(&format!("/groups/{}", segment(group))),
+            NO_BODY,
+            &[],
+        )
+        .await
     }
 
     /// updateGroup (name and description).
     pub async fn update_group(&self, group: &str, request: &GroupCreateRequest) -> Result<Group> {
-        self.call(Method::PUT, &self.iam(&format!("/groups/{}", segment(group))), Some(request), &[]).await
+        self.call(
+            Method::PUT,
+            &self.iam(&format!("/groups/{}", segment(group))),
+            Some(request),
+            &[],
+        )
+        .await
     }
 
     /// deleteGroup: its memberships and permissions go with it.
     pub async fn delete_group(&self, group: &str) -> Result<()> {
-        self.call_no_content(Method::DELETE, &self.iam(&format!("/groups/{}", segment(group))), NO_BODY).await
+        self.call_no_content(
+            Method::DELETE,
+            &self.iam(&format!("/groups/{}", segment(group))),
+            NO_BODY,
+        )
+        .await
     }
 }

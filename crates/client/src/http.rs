@@ -8,29 +8,56 @@ use serde::de::DeserializeOwned;
 use crate::{Client, Error, Result};
 
 impl Client {
-    pub(crate) async fn send(&self, method: Method, url: &str, body: Option<&(impl Serialize + Sync)>, query: &[(&str, String)]) -> Result<reqwest::Response> {
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&(impl Serialize + Sync)>,
+        query: &[(&str, String)],
+    ) -> Result<reqwest::Response> {
         let build = |token: String| -> RequestBuilder {
-            let mut request = self.http.request(method.clone(), url).bearer_auth(token).query(query);
+            let mut request = self
+                .http
+                .request(method.clone(), url)
+                .bearer_auth(token)
+                .query(query);
             if let Some(body) = body {
                 request = request.json(body);
             }
             request
         };
-        let response = build(self.auth.token().await?).send().await.map_err(Error::Http)?;
+        let response = build(self.auth.token().await?)
+            .send()
+            .await
+            .map_err(Error::Http)?;
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
         // The token may have been revoked or expired early: fetch a new one, once.
         self.auth.invalidate().await;
-        build(self.auth.token().await?).send().await.map_err(Error::Http)
+        build(self.auth.token().await?)
+            .send()
+            .await
+            .map_err(Error::Http)
     }
 
-    pub(crate) async fn call<T: DeserializeOwned>(&self, method: Method, url: &str, body: Option<&(impl Serialize + Sync)>, query: &[(&str, String)]) -> Result<T> {
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&(impl Serialize + Sync)>,
+        query: &[(&str, String)],
+    ) -> Result<T> {
         let response = self.send(method, url, body, query).await?;
         decode(url, response).await
     }
 
-    pub(crate) async fn call_no_content(&self, method: Method, url: &str, body: Option<&(impl Serialize + Sync)>) -> Result<()> {
+    pub(crate) async fn call_no_content(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<()> {
         let response = self.send(method, url, body, &[]).await?;
         check(response).await.map(|_| ())
     }
@@ -52,8 +79,14 @@ pub(crate) async fn check(response: reqwest::Response) -> Result<reqwest::Respon
     Err(Error::Api { status, message })
 }
 
-pub(crate) async fn decode<T: DeserializeOwned>(url: &str, response: reqwest::Response) -> Result<T> {
+pub(crate) async fn decode<T: DeserializeOwned>(
+    url: &str,
+    response: reqwest::Response,
+) -> Result<T> {
     let response = check(response).await?;
     let body = response.bytes().await.map_err(Error::Http)?;
-    serde_json::from_slice(&body).map_err(|err| Error::Decode { url: url.to_owned(), reason: err.to_string() })
+    serde_json::from_slice(&body).map_err(|err| Error::Decode {
+        url: url.to_owned(),
+        reason: err.to_string(),
+    })
 }

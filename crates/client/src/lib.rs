@@ -34,7 +34,11 @@ pub struct Client {
 
 impl Client {
     /// `base_url` is the API root (`https://api.dynatrace.com` or `http://127.0.0.1:8600`).
-    pub fn new(base_url: impl Into<String>, account: impl Into<String>, credentials: Credentials) -> Result<Self> {
+    pub fn new(
+        base_url: impl Into<String>,
+        account: impl Into<String>,
+        credentials: Credentials,
+    ) -> Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))
@@ -80,7 +84,9 @@ fn form_urlencoded_segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => out.push(char::from(byte)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
+                out.push(char::from(byte))
+            }
             other => out.push_str(&format!("%{other:02X}")),
         }
     }

@@ -9,6 +9,7 @@ use crate::{Client, Result};
 impl Client {
     /// Every permission assignment of the account (listPermissions).
     pub async fn list_permissions(&self) -> Result<PermissionCollection> {
-        self.call(Method::GET, &self.iam("/permissions"), NO_BODY, &[]).await
+        self.call(Method::GET, &self.iam("/permissions"), NO_BODY, &[])
+            .await
     }
 }

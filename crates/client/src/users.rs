@@ -8,8 +8,18 @@ use crate::{Client, Result, segment};
 
 impl Client {
     /// One page of users (listUsers). Pass the previous page's `nextPageKey` to continue.
-    pub async fn list_users(&self, page_size: Option<u32>, page_key: Option<&str>) -> Result<UserCollection> {
-        self.call(Method::GET, &self.iam("/users"), NO_BODY, &page_query(page_size, page_key)).await
+    pub async fn list_users(
+        &self,
+        page_size: Option<u32>,
+        page_key: Option<&str>,
+    ) -> Result<UserCollection> {
+        self.call(
+            Method::GET,
+            &self.iam("/users"),
+            NO_BODY,
+            &page_query(page_size, page_key),
+        )
+        .await
     }
 
     /// Every user of the account, following `nextPageKey` to the end.
@@ -28,26 +38,47 @@ impl Client {
 
     /// createUser: the new user is `PENDING_INVITE`.
     pub async fn create_user(&self, request: &UserCreateRequest) -> Result<User> {
-        self.call(Method::POST, &self.iam("/users"), Some(request), &[]).await
+        self.call(Method::POST, &self.iam("/users"), Some(request), &[])
+            .await
     }
 
     /// getUser by uid or email address.
     pub async fn get_user(&self, user: &str) -> Result<User> {
-        self.call(Method::GET, &self.iam(&format!("/users/{}", segment(user))), NO_BODY, &[]).await
+        self.call(
+            Method::GET,
+            &self.iam(&format!("/users/{}", segment(user))),
+            NO_BODY,
+            &[],
+        )
+        .await
     }
 
     /// updateUser: a full replacement; `groups: None` clears the memberships.
     pub async fn update_user(&self, user: &str, request: &UserCreateRequest) -> Result<User> {
-        self.call(Method::PUT, &self.iam(&format!("/users/{}", segment(user))), Some(request), &[]).await
+        self.call(
+            Method::PUT,
+            &self.iam(&format!("/users/{}", segment(user))),
+            Some(request),
+            &[],
+        )
+        .await
     }
 
     /// deleteUser by uid or email address.
     pub async fn delete_user(&self, user: &str) -> Result<()> {
-        self.call_no_content(Method::DELETE, &self.iam(&format!("/users/{}", segment(user))), NO_BODY).await
+        self.call_no_content(
+            Method::DELETE,
+            &self.iam(&format!("/users/{}", segment(user))),
+            NO_BODY,
+        )
+        .await
     }
 }
 
-pub(crate) fn page_query(page_size: Option<u32>, page_key: Option<&str>) -> Vec<(&'static str, String)> {
+pub(crate) fn page_query(
+    page_size: Option<u32>,
+    page_key: Option<&str>,
+) -> Vec<(&'static str, String)> {
     let mut query = Vec::new();
     if let Some(size) = page_size {
         query.push(("pageSize", size.to_string()));

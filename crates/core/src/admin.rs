@@ -33,34 +33,56 @@ pub(crate) fn parse_scopes(raw: &[String]) -> Result<ScopeSet> {
         .map(|s| {
             Scope::parse(s).ok_or_else(|| {
                 let known: Vec<_> = Scope::ALL.iter().map(|s| s.as_str()).collect();
-                Error::invalid("scopes", format!("unknown scope '{s}'; use one of: {}", known.join(", ")))
+                Error::invalid(
+                    "scopes",
+                    format!("unknown scope '{s}'; use one of: {}", known.join(", ")),
+                )
             })
         })
         .collect()
 }
 
 fn validate_client_id(id: &str) -> Result<String> {
-    let ok = !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+    let ok =
+        !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if ok {
         Ok(id.to_owned())
     } else {
-        Err(Error::invalid("clientId", format!("'{id}' is not a valid client id (1 to 128 printable ASCII characters, no ':' or spaces)")))
+        Err(Error::invalid(
+            "clientId",
+            format!(
+                "'{id}' is not a valid client id (1 to 128 printable ASCII characters, no ':' or spaces)"
+            ),
+        ))
     }
 }
 
 impl Accountd {
-    pub async fn create_account(&self, _admin: &Admin, uuid: Option<&str>, name: &str) -> Result<Account> {
+    pub async fn create_account(
+        &self,
+        _admin: &Admin,
+        uuid: Option<&str>,
+        name: &str,
+    ) -> Result<Account> {
         let id = match uuid {
-            Some(text) => AccountId::parse(text).ok_or_else(|| Error::invalid("uuid", format!("'{text}' is not a uuid")))?,
+            Some(text) => AccountId::parse(text)
+                .ok_or_else(|| Error::invalid("uuid", format!("'{text}' is not a uuid")))?,
             None => AccountId::generate(),
         };
-        let account = Account { id, name: required_text("name", name, NAME_MAX)?, created_at: self.now() };
+        let account = Account {
+            id,
+            name: required_text("name", name, NAME_MAX)?,
+            created_at: self.now(),
+        };
         self.store.create_account(&account).await?;
         Ok(account)
     }
 
     pub async fn get_account(&self, _admin: &Admin, account: AccountId) -> Result<Account> {
-        self.store.get_account(account).await?.ok_or_else(|| account_not_found(account))
+        self.store
+            .get_account(account)
+            .await?
+            .ok_or_else(|| account_not_found(account))
     }
 
     pub async fn list_accounts(&self, _admin: &Admin) -> Result<Vec<Account>> {
@@ -68,20 +90,36 @@ impl Accountd {
     }
 
     pub async fn delete_account(&self, _admin: &Admin, account: AccountId) -> Result<()> {
-        if self.store.delete_account(account).await? { Ok(()) } else { Err(account_not_found(account)) }
+        if self.store.delete_account(account).await? {
+            Ok(())
+        } else {
+            Err(account_not_found(account))
+        }
     }
 
     /// Removes the account's users, groups, memberships and permissions.
     pub async fn reset_account(&self, _admin: &Admin, account: AccountId) -> Result<()> {
-        if self.store.reset_account(account).await? { Ok(()) } else { Err(account_not_found(account)) }
+        if self.store.reset_account(account).await? {
+            Ok(())
+        } else {
+            Err(account_not_found(account))
+        }
     }
 
     pub(crate) async fn require_account(&self, account: AccountId) -> Result<Account> {
-        self.store.get_account(account).await?.ok_or_else(|| account_not_found(account))
+        self.store
+            .get_account(account)
+            .await?
+            .ok_or_else(|| account_not_found(account))
     }
 
     /// Creates a client; the returned secret is the only copy that ever leaves the server.
-    pub async fn create_client(&self, _admin: &Admin, account: AccountId, input: &ClientInput) -> Result<(OAuthClient, Secret)> {
+    pub async fn create_client(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        input: &ClientInput,
+    ) -> Result<(OAuthClient, Secret)> {
         self.require_account(account).await?;
         let (client, secret) = self.build_client(account, input)?;
         self.store.put_client(&client, false).await?;
@@ -89,35 +127,56 @@ impl Accountd {
     }
 
     /// Creates a client or brings it to the declared secret, name and scopes (bootstrap).
-    pub(crate) async fn put_client(&self, account: AccountId, input: &ClientInput) -> Result<OAuthClient> {
+    pub(crate) async fn put_client(
+        &self,
+        account: AccountId,
+        input: &ClientInput,
+    ) -> Result<OAuthClient> {
         let (client, secret) = self.build_client(account, input)?;
-        let unchanged = self.store.find_client(&client.client_id).await?.is_some_and(|existing| {
-            existing.account == account
-                && existing.secret_digest.matches(&secret)
-                && existing.scopes == client.scopes
-                && existing.name == client.name
-        });
+        let unchanged = self
+            .store
+            .find_client(&client.client_id)
+            .await?
+            .is_some_and(|existing| {
+                existing.account == account
+                    && existing.secret_digest.matches(&secret)
+                    && existing.scopes == client.scopes
+                    && existing.name == client.name
+            });
         if !unchanged {
             self.store.put_client(&client, true).await?;
         }
         Ok(client)
     }
 
-    fn build_client(&self, account: AccountId, input: &ClientInput) -> Result<(OAuthClient, Secret)> {
+    fn build_client(
+        &self,
+        account: AccountId,
+        input: &ClientInput,
+    ) -> Result<(OAuthClient, Secret)> {
         let scopes = parse_scopes(&input.scopes)?;
         if scopes.is_empty() {
-            return Err(Error::invalid("scopes", "a client needs at least one scope"));
+            return Err(Error::invalid(
+                "scopes",
+                "a client needs at least one scope",
+            ));
         }
         let client_id = match &input.client_id {
             Some(id) => validate_client_id(id)?,
             None => format!("{CLIENT_PREFIX}{}", random_upper_alnum(8)),
         };
         let secret = match &input.client_secret {
-            Some(secret) if secret.expose().is_empty() => return Err(Error::invalid("clientSecret", "must not be empty")),
+            Some(secret) if secret.expose().is_empty() => {
+                return Err(Error::invalid("clientSecret", "must not be empty"));
+            }
             Some(secret) => secret.clone(),
             None => Secret::new(format!("{client_id}.{}", random_upper_alnum(64))),
         };
-        let name = optional_text("name", input.name.as_deref().unwrap_or(&client_id), NAME_MAX)?;
+        let name = optional_text(
+            "name",
+            input.name.as_deref().unwrap_or(&client_id),
+            NAME_MAX,
+        )?;
         let client = OAuthClient {
             client_id,
             account,
@@ -129,16 +188,27 @@ impl Accountd {
         Ok((client, secret))
     }
 
-    pub async fn list_clients(&self, _admin: &Admin, account: AccountId) -> Result<Vec<OAuthClient>> {
+    pub async fn list_clients(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+    ) -> Result<Vec<OAuthClient>> {
         self.require_account(account).await?;
         self.store.list_clients(account).await
     }
 
-    pub async fn delete_client(&self, _admin: &Admin, account: AccountId, client_id: &str) -> Result<()> {
+    pub async fn delete_client(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        client_id: &str,
+    ) -> Result<()> {
         if self.store.delete_client(account, client_id).await? {
             Ok(())
         } else {
-            Err(Error::NotFound(format!("OAuth client '{client_id}' not found in account {account}")))
+            Err(Error::NotFound(format!(
+                "OAuth client '{client_id}' not found in account {account}"
+            )))
         }
     }
 }

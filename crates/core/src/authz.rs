@@ -113,8 +113,17 @@ mod tests {
             scopes: [Scope::IdmRead].into_iter().collect(),
         };
         assert!(principal.idm_reader(account).is_ok());
-        assert!(matches!(principal.idm_writer(account), Err(Error::Forbidden(_))));
-        assert!(matches!(principal.env_reader(account), Err(Error::Forbidden(_))));
-        assert!(matches!(principal.idm_reader(AccountId::generate()), Err(Error::Forbidden(_))));
+        assert!(matches!(
+            principal.idm_writer(account),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            principal.env_reader(account),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            principal.idm_reader(AccountId::generate()),
+            Err(Error::Forbidden(_))
+        ));
     }
 }

@@ -116,7 +116,9 @@ pub struct DemoAccount {
 fn at(path: &str) -> impl Fn(Error) -> Error + '_ {
     move |err| match err {
         Error::Invalid { field, reason } => Error::invalid(format!("{path}.{field}"), reason),
-        Error::Conflict(message) | Error::NotFound(message) => Error::invalid(path.to_owned(), message),
+        Error::Conflict(message) | Error::NotFound(message) => {
+            Error::invalid(path.to_owned(), message)
+        }
         other => other,
     }
 }
@@ -127,26 +129,41 @@ impl Accountd {
     pub async fn apply_bootstrap(&self, file: &BootstrapFile) -> Result<()> {
         let admin = self.bootstrap_admin();
         for (i, account) in file.accounts.iter().enumerate() {
-            self.apply_account(&admin, account, &format!("accounts[{i}]")).await?;
+            self.apply_account(&admin, account, &format!("accounts[{i}]"))
+                .await?;
         }
         Ok(())
     }
 
-    async fn apply_account(&self, admin: &Admin, declared: &BootstrapAccount, path: &str) -> Result<()> {
-        let id = AccountId::parse(&declared.uuid)
-            .ok_or_else(|| Error::invalid(format!("{path}.uuid"), format!("'{}' is not a uuid", declared.uuid)))?;
+    async fn apply_account(
+        &self,
+        admin: &Admin,
+        declared: &BootstrapAccount,
+        path: &str,
+    ) -> Result<()> {
+        let id = AccountId::parse(&declared.uuid).ok_or_else(|| {
+            Error::invalid(
+                format!("{path}.uuid"),
+                format!("'{}' is not a uuid", declared.uuid),
+            )
+        })?;
         match self.store.get_account(id).await? {
             None => {
-                self.create_account(admin, Some(&declared.uuid), &declared.name).await.map_err(at(path))?;
+                self.create_account(admin, Some(&declared.uuid), &declared.name)
+                    .await
+                    .map_err(at(path))?;
             }
             Some(existing) if existing.name != declared.name => {
-                crate::validate::required_text("name", &declared.name, crate::validate::NAME_MAX).map_err(at(path))?;
+                crate::validate::required_text("name", &declared.name, crate::validate::NAME_MAX)
+                    .map_err(at(path))?;
                 self.store.rename_account(id, &declared.name).await?;
             }
             Some(_) => {}
         }
         for (i, env) in declared.environments.iter().enumerate() {
-            self.apply_environment(admin, id, env).await.map_err(at(&format!("{path}.environments[{i}]")))?;
+            self.apply_environment(admin, id, env)
+                .await
+                .map_err(at(&format!("{path}.environments[{i}]")))?;
         }
         for (i, client) in declared.oauth_clients.iter().enumerate() {
             let input = ClientInput {
@@ -162,15 +179,24 @@ impl Accountd {
             }
         }
         for (i, group) in declared.groups.iter().enumerate() {
-            self.apply_group(admin, id, group).await.map_err(at(&format!("{path}.groups[{i}]")))?;
+            self.apply_group(admin, id, group)
+                .await
+                .map_err(at(&format!("{path}.groups[{i}]")))?;
         }
         for (i, user) in declared.users.iter().enumerate() {
-            self.apply_user(id, user).await.map_err(at(&format!("{path}.users[{i}]")))?;
+            self.apply_user(id, user)
+                .await
+                .map_err(at(&format!("{path}.users[{i}]")))?;
         }
         Ok(())
     }
 
-    async fn apply_environment(&self, admin: &Admin, account: AccountId, declared: &BootstrapEnvironment) -> Result<()> {
+    async fn apply_environment(
+        &self,
+        admin: &Admin,
+        account: AccountId,
+        declared: &BootstrapEnvironment,
+    ) -> Result<()> {
         let input = EnvironmentInput {
             id: Some(declared.id.clone()),
             name: declared.name.clone(),
@@ -190,22 +216,45 @@ impl Accountd {
                 return Ok(());
             }
         }
-        self.put_environment(admin, account, &input).await.map(|_| ())
+        self.put_environment(admin, account, &input)
+            .await
+            .map(|_| ())
     }
 
-    async fn apply_group(&self, admin: &Admin, account: AccountId, declared: &BootstrapGroup) -> Result<()> {
-        let input = GroupInput { name: declared.name.clone(), description: declared.description.clone() };
-        let group = match self.store.find_group_by_name(account, &declared.name).await? {
-            None => self.insert_group(account, &input, GroupOwner::Local).await?,
+    async fn apply_group(
+        &self,
+        admin: &Admin,
+        account: AccountId,
+        declared: &BootstrapGroup,
+    ) -> Result<()> {
+        let input = GroupInput {
+            name: declared.name.clone(),
+            description: declared.description.clone(),
+        };
+        let group = match self
+            .store
+            .find_group_by_name(account, &declared.name)
+            .await?
+        {
+            None => {
+                self.insert_group(account, &input, GroupOwner::Local)
+                    .await?
+            }
             Some(existing) => {
                 let description = declared.description.clone().unwrap_or_default();
                 if existing.description != description {
                     let change = crate::store::GroupChange {
                         name: existing.name.clone(),
-                        description: crate::validate::optional_text("description", &description, crate::validate::DESCRIPTION_MAX)?,
+                        description: crate::validate::optional_text(
+                            "description",
+                            &description,
+                            crate::validate::DESCRIPTION_MAX,
+                        )?,
                         updated_at: self.now(),
                     };
-                    self.store.update_group(account, existing.id, &change).await?;
+                    self.store
+                        .update_group(account, existing.id, &change)
+                        .await?;
                 }
                 existing
             }
@@ -213,13 +262,28 @@ impl Accountd {
         if let Some(permissions) = &declared.permissions {
             let inputs: Vec<PermissionInput> = permissions
                 .iter()
-                .map(|p| PermissionInput { permission_name: p.permission_name.clone(), scope: p.scope.clone(), scope_type: p.scope_type.clone() })
+                .map(|p| PermissionInput {
+                    permission_name: p.permission_name.clone(),
+                    scope: p.scope.clone(),
+                    scope_type: p.scope_type.clone(),
+                })
                 .collect();
-            let wanted = self.validate_permissions(account, group.id, &inputs).await.map_err(at("permissions"))?;
-            let current: Vec<_> = self.store.list_permissions(account).await?.into_iter().filter(|p| p.group == group.id).collect();
+            let wanted = self
+                .validate_permissions(account, group.id, &inputs)
+                .await
+                .map_err(at("permissions"))?;
+            let current: Vec<_> = self
+                .store
+                .list_permissions(account)
+                .await?
+                .into_iter()
+                .filter(|p| p.group == group.id)
+                .collect();
             let same = wanted.len() == current.len() && wanted.iter().all(|w| current.contains(w));
             if !same {
-                self.put_group_permissions(admin, account, group.id, &inputs).await.map_err(at("permissions"))?;
+                self.put_group_permissions(admin, account, group.id, &inputs)
+                    .await
+                    .map_err(at("permissions"))?;
             }
         }
         Ok(())
@@ -229,7 +293,12 @@ impl Accountd {
         let status = match declared.status.as_deref() {
             None => None,
             Some(text) => Some(UserStatus::parse(text).ok_or_else(|| {
-                Error::invalid("status", format!("'{text}' is not a user status; use ACTIVE, INACTIVE or PENDING_INVITE"))
+                Error::invalid(
+                    "status",
+                    format!(
+                        "'{text}' is not a user status; use ACTIVE, INACTIVE or PENDING_INVITE"
+                    ),
+                )
             })?),
         };
         let mut groups = Vec::with_capacity(declared.groups.len());
@@ -241,7 +310,12 @@ impl Accountd {
                     None => None,
                 },
             };
-            let id = group.ok_or_else(|| Error::invalid(format!("groups[{i}]"), format!("no group named '{name}' in this account")))?;
+            let id = group.ok_or_else(|| {
+                Error::invalid(
+                    format!("groups[{i}]"),
+                    format!("no group named '{name}' in this account"),
+                )
+            })?;
             groups.push(id.to_string());
         }
         let input = UserInput {
@@ -254,18 +328,22 @@ impl Accountd {
         let user_ref = UserRef::Email(email);
         match self.store.get_user(account, &user_ref).await? {
             None => {
-                self.create_user_with_status(account, &input, status.unwrap_or(UserStatus::Active)).await?;
+                self.create_user_with_status(account, &input, status.unwrap_or(UserStatus::Active))
+                    .await?;
             }
             Some(existing) => {
-                let wanted_groups = crate::users::parse_group_ids(input.groups.as_deref().unwrap_or_default())?;
-                let same_groups = existing.groups.len() == wanted_groups.len() && wanted_groups.iter().all(|g| existing.groups.contains(g));
+                let wanted_groups =
+                    crate::users::parse_group_ids(input.groups.as_deref().unwrap_or_default())?;
+                let same_groups = existing.groups.len() == wanted_groups.len()
+                    && wanted_groups.iter().all(|g| existing.groups.contains(g));
                 let unchanged = existing.email.as_str() == declared.email
                     && existing.first_name == declared.first_name
                     && existing.last_name == declared.last_name
                     && same_groups
                     && status.is_none_or(|s| s == existing.status);
                 if !unchanged {
-                    self.replace_user(account, &user_ref, &input, status).await?;
+                    self.replace_user(account, &user_ref, &input, status)
+                        .await?;
                 }
             }
         }
@@ -275,13 +353,24 @@ impl Accountd {
     /// Creates the demo account when the database holds no account and none was ever created
     /// by this function; `None` otherwise (a restart never creates a second one).
     pub async fn ensure_demo_account(&self) -> Result<Option<DemoAccount>> {
-        if self.store.count_accounts().await? > 0 || !self.store.claim_flag("demo-account-created").await? {
+        if self.store.count_accounts().await? > 0
+            || !self.store.claim_flag("demo-account-created").await?
+        {
             return Ok(None);
         }
         let admin = self.bootstrap_admin();
         let account = self.create_account(&admin, None, "Demo account").await?;
         let environment = self
-            .create_environment(&admin, account.id, &EnvironmentInput { id: None, name: "Demo environment".into(), status: None, trial: Some(false) })
+            .create_environment(
+                &admin,
+                account.id,
+                &EnvironmentInput {
+                    id: None,
+                    name: "Demo environment".into(),
+                    status: None,
+                    trial: Some(false),
+                },
+            )
             .await?;
         let (client, secret) = self
             .create_client(

@@ -34,16 +34,32 @@ fn environment_not_found(id: &str) -> Error {
 }
 
 impl Accountd {
-    pub async fn list_environments(&self, access: &EnvReader, page_size: Option<u32>, page_key: Option<&str>) -> Result<Listing<Environment>> {
-        self.list_page(access.account(), PageKind::Environments, page_size, page_key, |query| {
-            let store = self.store.clone();
-            let account = access.account();
-            async move { store.list_environments(account, &query).await }
-        })
+    pub async fn list_environments(
+        &self,
+        access: &EnvReader,
+        page_size: Option<u32>,
+        page_key: Option<&str>,
+    ) -> Result<Listing<Environment>> {
+        self.list_page(
+            access.account(),
+            PageKind::Environments,
+            page_size,
+            page_key,
+            |query| {
+                let store = self.store.clone();
+                let account = access.account();
+                async move { store.list_environments(account, &query).await }
+            },
+        )
         .await
     }
 
-    pub async fn create_environment(&self, _admin: &Admin, account: AccountId, input: &EnvironmentInput) -> Result<Environment> {
+    pub async fn create_environment(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        input: &EnvironmentInput,
+    ) -> Result<Environment> {
         self.require_account(account).await?;
         let id = match &input.id {
             Some(id) => EnvironmentId::parse(id)?,
@@ -54,7 +70,13 @@ impl Accountd {
         Ok(environment)
     }
 
-    pub async fn update_environment(&self, _admin: &Admin, account: AccountId, id: &str, input: &EnvironmentInput) -> Result<Environment> {
+    pub async fn update_environment(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        id: &str,
+        input: &EnvironmentInput,
+    ) -> Result<Environment> {
         let parsed = EnvironmentId::parse(id).map_err(|_| environment_not_found(id))?;
         let environment = input.validate(parsed)?;
         if self.store.update_environment(account, &environment).await? {
@@ -65,17 +87,31 @@ impl Accountd {
     }
 
     /// Creates or brings an environment to the declared state (bootstrap).
-    pub(crate) async fn put_environment(&self, admin: &Admin, account: AccountId, input: &EnvironmentInput) -> Result<Environment> {
+    pub(crate) async fn put_environment(
+        &self,
+        admin: &Admin,
+        account: AccountId,
+        input: &EnvironmentInput,
+    ) -> Result<Environment> {
         if let Some(id) = &input.id
             && let Ok(parsed) = EnvironmentId::parse(id)
-            && self.store.get_environment(account, &parsed).await?.is_some()
+            && self
+                .store
+                .get_environment(account, &parsed)
+                .await?
+                .is_some()
         {
             return self.update_environment(admin, account, id, input).await;
         }
         self.create_environment(admin, account, input).await
     }
 
-    pub async fn delete_environment(&self, _admin: &Admin, account: AccountId, id: &str) -> Result<()> {
+    pub async fn delete_environment(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        id: &str,
+    ) -> Result<()> {
         let parsed = EnvironmentId::parse(id).map_err(|_| environment_not_found(id))?;
         if self.store.delete_environment(account, &parsed).await? {
             Ok(())
@@ -85,14 +121,24 @@ impl Accountd {
     }
 
     /// All environments of an account, for the admin API (accounts hold few environments).
-    pub async fn all_environments(&self, _admin: &Admin, account: AccountId) -> Result<Vec<Environment>> {
+    pub async fn all_environments(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+    ) -> Result<Vec<Environment>> {
         self.require_account(account).await?;
         let mut all = Vec::new();
         let mut after = None;
         loop {
             let page = self
                 .store
-                .list_environments(account, &crate::page::PageQuery { after, limit: crate::page::MAX_PAGE_SIZE })
+                .list_environments(
+                    account,
+                    &crate::page::PageQuery {
+                        after,
+                        limit: crate::page::MAX_PAGE_SIZE,
+                    },
+                )
                 .await?;
             all.extend(page.items);
             match page.next_after {

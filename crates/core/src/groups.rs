@@ -19,7 +19,11 @@ pub struct GroupInput {
 impl GroupInput {
     fn validate(&self) -> Result<(String, String)> {
         let name = required_text("name", &self.name, NAME_MAX)?;
-        let description = optional_text("description", self.description.as_deref().unwrap_or_default(), DESCRIPTION_MAX)?;
+        let description = optional_text(
+            "description",
+            self.description.as_deref().unwrap_or_default(),
+            DESCRIPTION_MAX,
+        )?;
         Ok((name, description))
     }
 }
@@ -34,12 +38,23 @@ fn parse_group_id(group: &str) -> Result<GroupId> {
 }
 
 impl Accountd {
-    pub async fn list_groups(&self, access: &IdmReader, page_size: Option<u32>, page_key: Option<&str>) -> Result<Listing<Group>> {
-        self.list_page(access.account(), PageKind::Groups, page_size, page_key, |query| {
-            let store = self.store.clone();
-            let account = access.account();
-            async move { store.list_groups(account, &query).await }
-        })
+    pub async fn list_groups(
+        &self,
+        access: &IdmReader,
+        page_size: Option<u32>,
+        page_key: Option<&str>,
+    ) -> Result<Listing<Group>> {
+        self.list_page(
+            access.account(),
+            PageKind::Groups,
+            page_size,
+            page_key,
+            |query| {
+                let store = self.store.clone();
+                let account = access.account();
+                async move { store.list_groups(account, &query).await }
+            },
+        )
         .await
     }
 
@@ -52,10 +67,16 @@ impl Accountd {
     }
 
     pub async fn create_group(&self, access: &IdmWriter, input: &GroupInput) -> Result<Group> {
-        self.insert_group(access.account(), input, GroupOwner::Local).await
+        self.insert_group(access.account(), input, GroupOwner::Local)
+            .await
     }
 
-    pub(crate) async fn insert_group(&self, account: AccountId, input: &GroupInput, owner: GroupOwner) -> Result<Group> {
+    pub(crate) async fn insert_group(
+        &self,
+        account: AccountId,
+        input: &GroupInput,
+        owner: GroupOwner,
+    ) -> Result<Group> {
         let (name, description) = input.validate()?;
         let now = self.now();
         let group = Group {
@@ -70,11 +91,21 @@ impl Accountd {
         Ok(group)
     }
 
-    pub async fn update_group(&self, access: &IdmWriter, group: &str, input: &GroupInput) -> Result<Group> {
+    pub async fn update_group(
+        &self,
+        access: &IdmWriter,
+        group: &str,
+        input: &GroupInput,
+    ) -> Result<Group> {
         let id = parse_group_id(group)?;
         let (name, description) = input.validate()?;
-        self.ensure_locally_owned(access.account(), id, group, "changed").await?;
-        let change = GroupChange { name, description, updated_at: self.now() };
+        self.ensure_locally_owned(access.account(), id, group, "changed")
+            .await?;
+        let change = GroupChange {
+            name,
+            description,
+            updated_at: self.now(),
+        };
         self.store
             .update_group(access.account(), id, &change)
             .await?
@@ -83,7 +114,8 @@ impl Accountd {
 
     pub async fn delete_group(&self, access: &IdmWriter, group: &str) -> Result<()> {
         let id = parse_group_id(group)?;
-        self.ensure_locally_owned(access.account(), id, group, "deleted").await?;
+        self.ensure_locally_owned(access.account(), id, group, "deleted")
+            .await?;
         if self.store.delete_group(access.account(), id).await? {
             Ok(())
         } else {
@@ -92,7 +124,13 @@ impl Accountd {
     }
 
     /// SCIM-owned groups belong to the identity provider; the REST API may not change them.
-    async fn ensure_locally_owned(&self, account: AccountId, id: GroupId, group: &str, verb: &str) -> Result<()> {
+    async fn ensure_locally_owned(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        group: &str,
+        verb: &str,
+    ) -> Result<()> {
         let existing = self
             .store
             .get_group(account, id)

@@ -111,7 +111,12 @@ impl Email {
     /// Validates an address in the practical subset of RFC 5321 that mail systems accept:
     /// `local@domain`, no spaces or control characters, a dotted domain of valid labels.
     pub fn parse(text: &str) -> Result<Self> {
-        let bad = |why: &str| Err(Error::invalid("email", format!("'{text}' is not a valid email address: {why}")));
+        let bad = |why: &str| {
+            Err(Error::invalid(
+                "email",
+                format!("'{text}' is not a valid email address: {why}"),
+            ))
+        };
         if text.len() > 254 {
             return bad("longer than 254 characters");
         }
@@ -202,10 +207,23 @@ mod tests {
         for ok in ["a@b.co", "Ada.Lovelace+x@Example.COM", "x_y@sub.domain.io"] {
             assert!(Email::parse(ok).is_ok(), "{ok} should be valid");
         }
-        for bad in ["", "plain", "a@b", "@b.co", "a@@b.co", "a b@c.de", "a@-b.co", "a..b@c.de", "a@b..co"] {
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "@b.co",
+            "a@@b.co",
+            "a b@c.de",
+            "a@-b.co",
+            "a..b@c.de",
+            "a@b..co",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be invalid");
         }
-        assert_eq!(Email::parse("Ada@Example.com").map(|e| e.key().to_owned()), Ok("ada@example.com".to_owned()));
+        assert_eq!(
+            Email::parse("Ada@Example.com").map(|e| e.key().to_owned()),
+            Ok("ada@example.com".to_owned())
+        );
     }
 
     #[test]

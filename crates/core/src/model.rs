@@ -128,7 +128,10 @@ pub enum PermissionScope {
     /// One environment.
     Tenant(EnvironmentId),
     /// A management zone of an environment (`<environment>:<zone>`).
-    ManagementZone { environment: EnvironmentId, zone: String },
+    ManagementZone {
+        environment: EnvironmentId,
+        zone: String,
+    },
 }
 
 impl PermissionScope {
@@ -146,7 +149,9 @@ impl PermissionScope {
         match self {
             PermissionScope::Account(id) => id.to_string(),
             PermissionScope::Tenant(env) => env.to_string(),
-            PermissionScope::ManagementZone { environment, zone } => format!("{environment}:{zone}"),
+            PermissionScope::ManagementZone { environment, zone } => {
+                format!("{environment}:{zone}")
+            }
         }
     }
 }

@@ -68,45 +68,82 @@ impl Accountd {
                     "grant_type '{other}' is not supported; use client_credentials"
                 )));
             }
-            None => return Err(GrantError::InvalidRequest("grant_type is required (client_credentials)".into())),
+            None => {
+                return Err(GrantError::InvalidRequest(
+                    "grant_type is required (client_credentials)".into(),
+                ));
+            }
         }
         let via_basic = request.via_basic;
-        let invalid_client = |message: &str| GrantError::InvalidClient { message: message.to_owned(), via_basic };
-        let (Some(client_id), Some(secret)) = (request.client_id, request.client_secret) else {
-            return Err(invalid_client("client authentication is required: send client_id and client_secret (HTTP Basic or form body)"));
+        let invalid_client = |message: &str| GrantError::InvalidClient {
+            message: message.to_owned(),
+            via_basic,
         };
-        let client = self.store.find_client(&client_id).await.map_err(GrantError::Store)?;
+        let (Some(client_id), Some(secret)) = (request.client_id, request.client_secret) else {
+            return Err(invalid_client(
+                "client authentication is required: send client_id and client_secret (HTTP Basic or form body)",
+            ));
+        };
+        let client = self
+            .store
+            .find_client(&client_id)
+            .await
+            .map_err(GrantError::Store)?;
         // Compare against a dummy digest when the client is unknown, so response time does not
         // tell which client ids exist.
         let dummy = Secret::new("").digest();
         let digest = client.as_ref().map_or(dummy, |c| c.secret_digest);
         let matches = digest.matches(&secret);
         let Some(client) = client.filter(|_| matches) else {
-            return Err(invalid_client("client authentication failed: unknown client or wrong secret"));
+            return Err(invalid_client(
+                "client authentication failed: unknown client or wrong secret",
+            ));
         };
 
-        let scopes = match request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let scopes = match request
+            .scope
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => client.scopes,
             Some(text) => {
-                let requested = ScopeSet::parse_space_separated(text)
-                    .map_err(|unknown| GrantError::InvalidScope(format!("unknown scope '{unknown}'")))?;
+                let requested = ScopeSet::parse_space_separated(text).map_err(|unknown| {
+                    GrantError::InvalidScope(format!("unknown scope '{unknown}'"))
+                })?;
                 if !requested.is_subset_of(client.scopes) {
-                    let missing: Vec<_> = requested.iter().filter(|s| !client.scopes.contains(*s)).map(|s| s.as_str()).collect();
-                    return Err(GrantError::InvalidScope(format!("the client does not hold the scope(s): {}", missing.join(" "))));
+                    let missing: Vec<_> = requested
+                        .iter()
+                        .filter(|s| !client.scopes.contains(*s))
+                        .map(|s| s.as_str())
+                        .collect();
+                    return Err(GrantError::InvalidScope(format!(
+                        "the client does not hold the scope(s): {}",
+                        missing.join(" ")
+                    )));
                 }
                 requested
             }
         };
         if scopes.is_empty() {
-            return Err(GrantError::InvalidScope("the client holds no scopes".into()));
+            return Err(GrantError::InvalidScope(
+                "the client holds no scopes".into(),
+            ));
         }
 
         if let Some(resource) = request.resource.as_deref().filter(|r| !r.is_empty()) {
-            let account = resource.strip_prefix(RESOURCE_PREFIX).and_then(AccountId::parse).ok_or_else(|| {
-                GrantError::InvalidTarget(format!("resource must be '{RESOURCE_PREFIX}<account uuid>', not '{resource}'"))
-            })?;
+            let account = resource
+                .strip_prefix(RESOURCE_PREFIX)
+                .and_then(AccountId::parse)
+                .ok_or_else(|| {
+                    GrantError::InvalidTarget(format!(
+                        "resource must be '{RESOURCE_PREFIX}<account uuid>', not '{resource}'"
+                    ))
+                })?;
             if account != client.account {
-                return Err(GrantError::InvalidTarget(format!("the client does not belong to account {account}")));
+                return Err(GrantError::InvalidTarget(format!(
+                    "the client does not belong to account {account}"
+                )));
             }
         }
 

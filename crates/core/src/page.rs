@@ -108,11 +108,18 @@ impl PageKeys {
 
     /// Decodes a key and checks that it was issued for this kind of listing in this account.
     pub fn decode(&self, text: &str, kind: PageKind, account: AccountId) -> Result<Cursor> {
-        let invalid = |why: &str| Error::invalid("nextPageKey", format!("the page key is {why}; start again from the first page"));
+        let invalid = |why: &str| {
+            Error::invalid(
+                "nextPageKey",
+                format!("the page key is {why}; start again from the first page"),
+            )
+        };
         if text.is_empty() || text.len() > MAX_KEY_LEN {
             return Err(invalid("malformed"));
         }
-        let raw = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid("malformed"))?;
+        let raw = URL_SAFE_NO_PAD
+            .decode(text)
+            .map_err(|_| invalid("malformed"))?;
         if raw.len() <= TAG_LEN {
             return Err(invalid("malformed"));
         }
@@ -137,14 +144,23 @@ mod tests {
     }
 
     fn cursor(account: AccountId) -> Cursor {
-        Cursor { kind: PageKind::Users, account: account.to_string(), after: 42, page_size: 7, filter: None }
+        Cursor {
+            kind: PageKind::Users,
+            account: account.to_string(),
+            after: 42,
+            page_size: 7,
+            filter: None,
+        }
     }
 
     #[test]
     fn round_trips() {
         let account = AccountId::generate();
         let key = keys(1).encode(&cursor(account));
-        assert_eq!(keys(1).decode(&key, PageKind::Users, account), Ok(cursor(account)));
+        assert_eq!(
+            keys(1).decode(&key, PageKind::Users, account),
+            Ok(cursor(account))
+        );
     }
 
     #[test]
@@ -153,7 +169,11 @@ mod tests {
         let key = keys(1).encode(&cursor(account));
         assert!(keys(2).decode(&key, PageKind::Users, account).is_err());
         assert!(keys(1).decode(&key, PageKind::Groups, account).is_err());
-        assert!(keys(1).decode(&key, PageKind::Users, AccountId::generate()).is_err());
+        assert!(
+            keys(1)
+                .decode(&key, PageKind::Users, AccountId::generate())
+                .is_err()
+        );
         let mut tampered = key.into_bytes();
         tampered[3] = if tampered[3] == b'A' { b'B' } else { b'A' };
         let tampered = String::from_utf8(tampered).unwrap_or_default();

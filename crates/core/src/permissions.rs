@@ -43,17 +43,32 @@ impl Accountd {
     }
 
     /// Checks names, scope types and scopes against the account.
-    pub(crate) async fn validate_permissions(&self, account: AccountId, group: GroupId, inputs: &[PermissionInput]) -> Result<Vec<PermissionAssignment>> {
+    pub(crate) async fn validate_permissions(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        inputs: &[PermissionInput],
+    ) -> Result<Vec<PermissionAssignment>> {
         let mut out: Vec<PermissionAssignment> = Vec::with_capacity(inputs.len());
         for input in inputs {
             if !PERMISSION_NAMES.contains(&input.permission_name.as_str()) {
                 return Err(Error::invalid(
                     "permissionName",
-                    format!("'{}' is not a known permission; use one of: {}", input.permission_name, PERMISSION_NAMES.join(", ")),
+                    format!(
+                        "'{}' is not a known permission; use one of: {}",
+                        input.permission_name,
+                        PERMISSION_NAMES.join(", ")
+                    ),
                 ));
             }
-            let scope = self.parse_scope(account, &input.scope_type, &input.scope).await?;
-            let assignment = PermissionAssignment { group, name: input.permission_name.clone(), scope };
+            let scope = self
+                .parse_scope(account, &input.scope_type, &input.scope)
+                .await?;
+            let assignment = PermissionAssignment {
+                group,
+                name: input.permission_name.clone(),
+                scope,
+            };
             if !out.contains(&assignment) {
                 out.push(assignment);
             }
@@ -61,14 +76,26 @@ impl Accountd {
         Ok(out)
     }
 
-    async fn parse_scope(&self, account: AccountId, scope_type: &str, scope: &str) -> Result<PermissionScope> {
+    async fn parse_scope(
+        &self,
+        account: AccountId,
+        scope_type: &str,
+        scope: &str,
+    ) -> Result<PermissionScope> {
         let normalized = scope_type.to_ascii_lowercase().replace('_', "-");
         match normalized.as_str() {
             "account" => match AccountId::parse(scope) {
                 Some(id) if id == account => Ok(PermissionScope::Account(id)),
-                _ => Err(Error::invalid("scope", format!("an account permission's scope must be this account's uuid {account}, not '{scope}'"))),
+                _ => Err(Error::invalid(
+                    "scope",
+                    format!(
+                        "an account permission's scope must be this account's uuid {account}, not '{scope}'"
+                    ),
+                )),
             },
-            "tenant" => Ok(PermissionScope::Tenant(self.account_environment(account, scope).await?)),
+            "tenant" => Ok(PermissionScope::Tenant(
+                self.account_environment(account, scope).await?,
+            )),
             "management-zone" => {
                 let (environment, zone) = scope.split_once(':').filter(|(_, z)| !z.is_empty()).ok_or_else(|| {
                     Error::invalid("scope", format!("a management-zone scope must look like '<environment id>:<zone id>', not '{scope}'"))
@@ -78,12 +105,22 @@ impl Accountd {
                     zone: zone.to_owned(),
                 })
             }
-            _ => Err(Error::invalid("scopeType", format!("'{scope_type}' is not a scope type; use account, tenant or management-zone"))),
+            _ => Err(Error::invalid(
+                "scopeType",
+                format!(
+                    "'{scope_type}' is not a scope type; use account, tenant or management-zone"
+                ),
+            )),
         }
     }
 
     async fn account_environment(&self, account: AccountId, id: &str) -> Result<EnvironmentId> {
-        let unknown = || Error::invalid("scope", format!("'{id}' is not an environment of account {account}"));
+        let unknown = || {
+            Error::invalid(
+                "scope",
+                format!("'{id}' is not an environment of account {account}"),
+            )
+        };
         let parsed = EnvironmentId::parse(id).map_err(|_| unknown())?;
         match self.store.get_environment(account, &parsed).await? {
             Some(_) => Ok(parsed),
@@ -92,9 +129,19 @@ impl Accountd {
     }
 
     /// Makes `inputs` the complete permission list of a group (bootstrap and admin).
-    pub(crate) async fn put_group_permissions(&self, _admin: &Admin, account: AccountId, group: GroupId, inputs: &[PermissionInput]) -> Result<()> {
+    pub(crate) async fn put_group_permissions(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        group: GroupId,
+        inputs: &[PermissionInput],
+    ) -> Result<()> {
         let assignments = self.validate_permissions(account, group, inputs).await?;
-        if self.store.set_group_permissions(account, group, &assignments).await? {
+        if self
+            .store
+            .set_group_permissions(account, group, &assignments)
+            .await?
+        {
             Ok(())
         } else {
             Err(Error::NotFound(format!("group '{group}' not found")))

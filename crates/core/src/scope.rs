@@ -16,7 +16,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 4] = [Scope::IdmRead, Scope::IdmWrite, Scope::EnvRead, Scope::EnvWrite];
+    pub const ALL: [Scope; 4] = [
+        Scope::IdmRead,
+        Scope::IdmWrite,
+        Scope::EnvRead,
+        Scope::EnvWrite,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -94,10 +99,19 @@ mod tests {
     #[test]
     fn scope_sets_round_trip_through_text() {
         let set = ScopeSet::parse_space_separated("account-env-read  account-idm-read");
-        assert_eq!(set, Ok([Scope::IdmRead, Scope::EnvRead].into_iter().collect()));
+        assert_eq!(
+            set,
+            Ok([Scope::IdmRead, Scope::EnvRead].into_iter().collect())
+        );
         let text = set.map(ScopeSet::to_space_separated);
         assert_eq!(text.as_deref(), Ok("account-idm-read account-env-read"));
-        assert_eq!(ScopeSet::parse_space_separated("account-idm-read bogus"), Err("bogus".to_owned()));
-        assert!(ScopeSet::parse_space_separated("account-idm-read").is_ok_and(|s| s.is_subset_of(ScopeSet::all())));
+        assert_eq!(
+            ScopeSet::parse_space_separated("account-idm-read bogus"),
+            Err("bogus".to_owned())
+        );
+        assert!(
+            ScopeSet::parse_space_separated("account-idm-read")
+                .is_ok_and(|s| s.is_subset_of(ScopeSet::all()))
+        );
     }
 }

@@ -108,14 +108,20 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Secret::new("hunter2")),
+            "Secret(<redacted>)"
+        );
     }
 
     #[test]
     fn generated_strings_have_the_requested_shape() {
         let s = random_upper_alnum(64);
         assert_eq!(s.len(), 64);
-        assert!(s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+        assert!(
+            s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        );
         assert_ne!(random_upper_alnum(24), random_upper_alnum(24));
     }
 }

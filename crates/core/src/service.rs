@@ -39,9 +39,17 @@ pub struct Accountd {
 
 impl Accountd {
     /// Loads (or creates, on first start) the server keys from the store.
-    pub async fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Result<Self> {
-        let token_key = store.server_key("token-signing", random_bytes::<32>()).await?;
-        let page_key = store.server_key("page-key-mac", random_bytes::<32>()).await?;
+    pub async fn open(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Result<Self> {
+        let token_key = store
+            .server_key("token-signing", random_bytes::<32>())
+            .await?;
+        let page_key = store
+            .server_key("page-key-mac", random_bytes::<32>())
+            .await?;
         Ok(Self {
             store,
             clock,
@@ -70,7 +78,9 @@ impl Accountd {
         let now = self.clock.now().unix_timestamp();
         let token = self.tokens.verify(bearer, now).map_err(|rejection| {
             Error::Unauthenticated(match rejection {
-                TokenRejection::Expired => "the access token has expired; request a new one".to_owned(),
+                TokenRejection::Expired => {
+                    "the access token has expired; request a new one".to_owned()
+                }
                 TokenRejection::Malformed | TokenRejection::BadSignature => {
                     "the access token is not valid".to_owned()
                 }
@@ -93,13 +103,18 @@ impl Accountd {
     pub fn admin(&self, presented: Option<&Secret>) -> Result<Admin> {
         match (&self.settings.admin_token, presented) {
             (None, _) => Err(Error::NotFound(
-                "the admin API is disabled: start accountd with --admin-token to enable it".to_owned(),
+                "the admin API is disabled: start accountd with --admin-token to enable it"
+                    .to_owned(),
             )),
             (Some(_), None) => Err(Error::Unauthenticated(
                 "the admin API needs 'Authorization: Bearer <admin token>'".to_owned(),
             )),
-            (Some(digest), Some(presented)) if digest.matches(presented) => Ok(Admin::new(Actor::Admin)),
-            (Some(_), Some(_)) => Err(Error::Unauthenticated("the admin token is not valid".to_owned())),
+            (Some(digest), Some(presented)) if digest.matches(presented) => {
+                Ok(Admin::new(Actor::Admin))
+            }
+            (Some(_), Some(_)) => Err(Error::Unauthenticated(
+                "the admin token is not valid".to_owned(),
+            )),
         }
     }
 

@@ -15,7 +15,9 @@ use time::OffsetDateTime;
 
 use crate::Result;
 use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserRef};
-use crate::model::{Account, Environment, Group, OAuthClient, PermissionAssignment, User, UserStatus};
+use crate::model::{
+    Account, Environment, Group, OAuthClient, PermissionAssignment, User, UserStatus,
+};
 use crate::page::{Page, PageQuery};
 
 /// The new state of a user in a full replacement (updateUser).
@@ -67,11 +69,24 @@ pub trait Store: Send + Sync + 'static {
     async fn reset_account(&self, id: AccountId) -> Result<bool>;
 
     // Environments.
-    async fn create_environment(&self, account: AccountId, environment: &Environment) -> Result<()>;
-    async fn update_environment(&self, account: AccountId, environment: &Environment) -> Result<bool>;
+    async fn create_environment(&self, account: AccountId, environment: &Environment)
+    -> Result<()>;
+    async fn update_environment(
+        &self,
+        account: AccountId,
+        environment: &Environment,
+    ) -> Result<bool>;
     async fn delete_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<bool>;
-    async fn get_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<Option<Environment>>;
-    async fn list_environments(&self, account: AccountId, query: &PageQuery) -> Result<Page<Environment>>;
+    async fn get_environment(
+        &self,
+        account: AccountId,
+        id: &EnvironmentId,
+    ) -> Result<Option<Environment>>;
+    async fn list_environments(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+    ) -> Result<Page<Environment>>;
 
     // OAuth clients.
     /// Creates the client; with `replace`, an existing client of the same id and account gets the
@@ -87,7 +102,12 @@ pub trait Store: Send + Sync + 'static {
     async fn create_user(&self, account: AccountId, user: &User) -> Result<()>;
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>>;
     /// Replaces the user's fields and memberships; `None` when there is no such user.
-    async fn replace_user(&self, account: AccountId, user: &UserRef, change: &UserReplacement) -> Result<Option<User>>;
+    async fn replace_user(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        change: &UserReplacement,
+    ) -> Result<Option<User>>;
     async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool>;
     async fn list_users(&self, account: AccountId, query: &PageQuery) -> Result<Page<User>>;
 
@@ -95,7 +115,12 @@ pub trait Store: Send + Sync + 'static {
     async fn create_group(&self, account: AccountId, group: &Group) -> Result<()>;
     async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>>;
     async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>>;
-    async fn update_group(&self, account: AccountId, id: GroupId, change: &GroupChange) -> Result<Option<Group>>;
+    async fn update_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        change: &GroupChange,
+    ) -> Result<Option<Group>>;
     /// Deletes the group with its memberships and permissions.
     async fn delete_group(&self, account: AccountId, id: GroupId) -> Result<bool>;
     async fn list_groups(&self, account: AccountId, query: &PageQuery) -> Result<Page<Group>>;
@@ -104,5 +129,10 @@ pub trait Store: Send + Sync + 'static {
     /// Every permission assignment of the account, ordered by group then grant order.
     async fn list_permissions(&self, account: AccountId) -> Result<Vec<PermissionAssignment>>;
     /// Makes `permissions` the complete permission list of `group`.
-    async fn set_group_permissions(&self, account: AccountId, group: GroupId, permissions: &[PermissionAssignment]) -> Result<bool>;
+    async fn set_group_permissions(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        permissions: &[PermissionAssignment],
+    ) -> Result<bool>;
 }

@@ -79,16 +79,23 @@ impl TokenSigner {
             return Err(TokenRejection::Malformed);
         }
         let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenRejection::Malformed)?;
-        let (header, payload) = signing_input.split_once('.').ok_or(TokenRejection::Malformed)?;
+        let (header, payload) = signing_input
+            .split_once('.')
+            .ok_or(TokenRejection::Malformed)?;
         if header != HEADER {
             return Err(TokenRejection::Malformed);
         }
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenRejection::Malformed)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| TokenRejection::Malformed)?;
         if !self.key.verify(signing_input.as_bytes(), &signature) {
             return Err(TokenRejection::BadSignature);
         }
-        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenRejection::Malformed)?;
-        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| TokenRejection::Malformed)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| TokenRejection::Malformed)?;
+        let claims: Claims =
+            serde_json::from_slice(&payload).map_err(|_| TokenRejection::Malformed)?;
         if claims.exp <= now {
             return Err(TokenRejection::Expired);
         }
@@ -97,7 +104,8 @@ impl TokenSigner {
             .strip_prefix(RESOURCE_PREFIX)
             .and_then(AccountId::parse)
             .ok_or(TokenRejection::Malformed)?;
-        let scopes = ScopeSet::parse_space_separated(&claims.scope).map_err(|_| TokenRejection::Malformed)?;
+        let scopes = ScopeSet::parse_space_separated(&claims.scope)
+            .map_err(|_| TokenRejection::Malformed)?;
         Ok(VerifiedToken {
             client_id: claims.sub,
             account,
@@ -125,7 +133,10 @@ mod tests {
 
     #[test]
     fn header_constant_is_the_encoded_header() {
-        assert_eq!(URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#), HEADER);
+        assert_eq!(
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#),
+            HEADER
+        );
     }
 
     #[test]
@@ -134,7 +145,10 @@ mod tests {
         let account = AccountId::generate();
         let token = signer.issue(&claims(account, 100));
         let verified = signer.verify(&token, 99);
-        assert_eq!(verified.map(|v| (v.client_id, v.account)), Ok(("dt0s02.ABC".to_owned(), account)));
+        assert_eq!(
+            verified.map(|v| (v.client_id, v.account)),
+            Ok(("dt0s02.ABC".to_owned(), account))
+        );
         assert_eq!(signer.verify(&token, 100), Err(TokenRejection::Expired));
         let other = TokenSigner::new(MacKey::from_bytes([8; 32]));
         assert_eq!(other.verify(&token, 0), Err(TokenRejection::BadSignature));

@@ -32,7 +32,12 @@ impl UserInput {
         let first_name = required_text("firstName", &self.first_name, NAME_MAX)?;
         let last_name = required_text("lastName", &self.last_name, NAME_MAX)?;
         let groups = parse_group_ids(self.groups.as_deref().unwrap_or_default())?;
-        Ok(ValidUser { email, first_name, last_name, groups })
+        Ok(ValidUser {
+            email,
+            first_name,
+            last_name,
+            groups,
+        })
     }
 }
 
@@ -59,12 +64,23 @@ fn parse_user_ref(user: &str) -> Result<UserRef> {
 }
 
 impl Accountd {
-    pub async fn list_users(&self, access: &IdmReader, page_size: Option<u32>, page_key: Option<&str>) -> Result<Listing<User>> {
-        self.list_page(access.account(), PageKind::Users, page_size, page_key, |query| {
-            let store = self.store.clone();
-            let account = access.account();
-            async move { store.list_users(account, &query).await }
-        })
+    pub async fn list_users(
+        &self,
+        access: &IdmReader,
+        page_size: Option<u32>,
+        page_key: Option<&str>,
+    ) -> Result<Listing<User>> {
+        self.list_page(
+            access.account(),
+            PageKind::Users,
+            page_size,
+            page_key,
+            |query| {
+                let store = self.store.clone();
+                let account = access.account();
+                async move { store.list_users(account, &query).await }
+            },
+        )
         .await
     }
 
@@ -78,14 +94,25 @@ impl Accountd {
 
     pub async fn create_user(&self, access: &IdmWriter, input: &UserInput) -> Result<User> {
         let valid = input.validate()?;
-        self.insert_user(access.account(), valid, UserStatus::PendingInvite).await
+        self.insert_user(access.account(), valid, UserStatus::PendingInvite)
+            .await
     }
 
-    pub(crate) async fn create_user_with_status(&self, account: AccountId, input: &UserInput, status: UserStatus) -> Result<User> {
+    pub(crate) async fn create_user_with_status(
+        &self,
+        account: AccountId,
+        input: &UserInput,
+        status: UserStatus,
+    ) -> Result<User> {
         self.insert_user(account, input.validate()?, status).await
     }
 
-    async fn insert_user(&self, account: AccountId, valid: ValidUser, status: UserStatus) -> Result<User> {
+    async fn insert_user(
+        &self,
+        account: AccountId,
+        valid: ValidUser,
+        status: UserStatus,
+    ) -> Result<User> {
         let now = self.now();
         let user = User {
             uid: UserId::generate(),
@@ -102,7 +129,12 @@ impl Accountd {
     }
 
     /// Full replacement: the memberships become exactly `input.groups` (none when omitted).
-    pub async fn update_user(&self, access: &IdmWriter, user: &str, input: &UserInput) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        access: &IdmWriter,
+        user: &str,
+        input: &UserInput,
+    ) -> Result<User> {
         let user_ref = parse_user_ref(user)?;
         self.replace_user(access.account(), &user_ref, input, None)
             .await?
@@ -158,7 +190,10 @@ impl Accountd {
         let limit = page_size
             .or(cursor.as_ref().map(|c| c.page_size))
             .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
-        let query = crate::page::PageQuery { after: cursor.as_ref().map(|c| c.after), limit };
+        let query = crate::page::PageQuery {
+            after: cursor.as_ref().map(|c| c.after),
+            limit,
+        };
         let page = fetch(query).await?;
         let next_page_key = page.next_after.map(|after| {
             self.pages.encode(&Cursor {
@@ -169,6 +204,10 @@ impl Accountd {
                 filter: cursor.as_ref().and_then(|c| c.filter.clone()),
             })
         });
-        Ok(Listing { items: page.items, next_page_key, total: page.total })
+        Ok(Listing {
+            items: page.items,
+            next_page_key,
+            total: page.total,
+        })
     }
 }

@@ -13,7 +13,10 @@ pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Resu
 /// Like [`required_text`] but allows the empty string.
 pub fn optional_text(field: &'static str, value: &str, max_chars: usize) -> Result<String> {
     if value.chars().count() > max_chars {
-        return Err(Error::invalid(field, format!("must be at most {max_chars} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
     }
     if value.chars().any(|c| c.is_control()) {
         return Err(Error::invalid(field, "must not contain control characters"));

@@ -16,7 +16,11 @@ pub fn parse(path: &Path, text: &str) -> Result<BootstrapFile, String> {
             .location()
             .map(|l| format!("line {} column {}: ", l.line(), l.column()))
             .unwrap_or_default();
-        let path_part = if at == "." { String::new() } else { format!("at {at}: ") };
+        let path_part = if at == "." {
+            String::new()
+        } else {
+            format!("at {at}: ")
+        };
         format!("bootstrap file '{file}': {line}{path_part}{inner}")
     })
 }

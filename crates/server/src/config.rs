@@ -14,7 +14,11 @@ const MAX_TOKEN_TTL_SECS: u64 = 86_400;
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
 
 #[derive(Debug, Parser)]
-#[command(name = "accountd", version, about = "The Dynatrace Account Management API, self-hosted.")]
+#[command(
+    name = "accountd",
+    version,
+    about = "The Dynatrace Account Management API, self-hosted."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -105,19 +109,25 @@ impl Config {
     /// Checks the values that the types alone cannot.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=MAX_TOKEN_TTL_SECS).contains(&self.token_ttl_secs) {
-            return Err(format!("--token-ttl must be between 1 and {MAX_TOKEN_TTL_SECS} seconds, not {}", self.token_ttl_secs));
+            return Err(format!(
+                "--token-ttl must be between 1 and {MAX_TOKEN_TTL_SECS} seconds, not {}",
+                self.token_ttl_secs
+            ));
         }
         if let Some(token) = &self.admin_token
             && token.chars().count() < MIN_ADMIN_TOKEN_LEN
         {
-            return Err(format!("--admin-token must be at least {MIN_ADMIN_TOKEN_LEN} characters long"));
+            return Err(format!(
+                "--admin-token must be at least {MIN_ADMIN_TOKEN_LEN} characters long"
+            ));
         }
         Ok(())
     }
 }
 
 fn read_file_config(path: &Path) -> Result<FileConfig, String> {
-    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read config file '{}': {err}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read config file '{}': {err}", path.display()))?;
     toml::from_str(&text).map_err(|err| format!("config file '{}': {err}", path.display()))
 }
 
@@ -130,11 +140,23 @@ impl ServeArgs {
         let default_listen = SocketAddr::from(([127, 0, 0, 1], 8600));
         let config = Config {
             listen: self.listen.or(file.listen).unwrap_or(default_listen),
-            database: self.database.or(file.database).unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
+            database: self
+                .database
+                .or(file.database)
+                .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
             bootstrap: self.bootstrap.or(file.bootstrap),
-            admin_token: self.admin_token.or(file.admin_token).filter(|t| !t.is_empty()),
-            token_ttl_secs: self.token_ttl.or(file.token_ttl).unwrap_or(DEFAULT_TOKEN_TTL_SECS),
-            log_format: self.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            admin_token: self
+                .admin_token
+                .or(file.admin_token)
+                .filter(|t| !t.is_empty()),
+            token_ttl_secs: self
+                .token_ttl
+                .or(file.token_ttl)
+                .unwrap_or(DEFAULT_TOKEN_TTL_SECS),
+            log_format: self
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Text),
         };
         config.validate()?;
         Ok(config)
@@ -149,19 +171,35 @@ mod tests {
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let dir = tempfile_dir();
         let path = dir.join("accountd.toml");
-        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\ntoken-ttl = 60\ndatabase = \"sqlite://file.db\"\n").ok();
-        let args = ServeArgs { config: Some(path), database: Some("sqlite://flag.db".into()), ..ServeArgs::default() };
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\ntoken-ttl = 60\ndatabase = \"sqlite://file.db\"\n",
+        )
+        .ok();
+        let args = ServeArgs {
+            config: Some(path),
+            database: Some("sqlite://flag.db".into()),
+            ..ServeArgs::default()
+        };
         let config = args.resolve();
-        let config = config.as_ref().map(|c| (c.listen.port(), c.token_ttl_secs, c.database.as_str()));
+        let config = config
+            .as_ref()
+            .map(|c| (c.listen.port(), c.token_ttl_secs, c.database.as_str()));
         assert_eq!(config, Ok((9000, 60, "sqlite://flag.db")));
         let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn bad_values_are_refused_with_a_message() {
-        let args = ServeArgs { token_ttl: Some(0), ..ServeArgs::default() };
+        let args = ServeArgs {
+            token_ttl: Some(0),
+            ..ServeArgs::default()
+        };
         assert!(args.resolve().is_err_and(|e| e.contains("--token-ttl")));
-        let args = ServeArgs { admin_token: Some("short".into()), ..ServeArgs::default() };
+        let args = ServeArgs {
+            admin_token: Some("short".into()),
+            ..ServeArgs::default()
+        };
         assert!(args.resolve().is_err_and(|e| e.contains("--admin-token")));
     }
 
@@ -170,13 +208,17 @@ mod tests {
         let dir = tempfile_dir();
         let path = dir.join("bad.toml");
         std::fs::write(&path, "lissten = \"x\"\n").ok();
-        let args = ServeArgs { config: Some(path), ..ServeArgs::default() };
+        let args = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        };
         assert!(args.resolve().is_err_and(|e| e.contains("lissten")));
         let _ = std::fs::remove_dir_all(dir);
     }
 
     fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("accountd-config-test-{}", uuid::Uuid::new_v4()));
+        let dir =
+            std::env::temp_dir().join(format!("accountd-config-test-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).ok();
         dir
     }

@@ -38,9 +38,15 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(message) => envelope(StatusCode::BAD_REQUEST, message),
             ApiError::PayloadTooLarge => envelope(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than the limit of {} bytes", crate::BODY_LIMIT_BYTES),
+                format!(
+                    "the request body is larger than the limit of {} bytes",
+                    crate::BODY_LIMIT_BYTES
+                ),
             ),
-            ApiError::RouteNotFound => envelope(StatusCode::NOT_FOUND, "no such route; see /openapi.json for the API"),
+            ApiError::RouteNotFound => envelope(
+                StatusCode::NOT_FOUND,
+                "no such route; see /openapi.json for the API",
+            ),
         }
     }
 }
@@ -62,8 +68,13 @@ fn domain_response(err: Error) -> Response {
         Error::Forbidden(_) => envelope(StatusCode::FORBIDDEN, message),
         Error::Unavailable(cause) => {
             tracing::warn!(%cause, "answering 503");
-            let mut response = envelope(StatusCode::SERVICE_UNAVAILABLE, "the service is temporarily unavailable; retry shortly");
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            let mut response = envelope(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the service is temporarily unavailable; retry shortly",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             response
         }
         Error::Internal(cause) => {
@@ -71,7 +82,9 @@ fn domain_response(err: Error) -> Response {
             tracing::error!(%error_id, %cause, "internal error");
             envelope(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("internal server error (error id {error_id}); the cause is in the server log"),
+                format!(
+                    "internal server error (error id {error_id}); the cause is in the server log"
+                ),
             )
         }
     }

@@ -30,11 +30,14 @@ pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 /// Opens the store named by a database URL.
 pub fn open_store(url: &str) -> Result<Arc<dyn Store>, String> {
     if url.starts_with("sqlite:") {
-        let store = accountd_store_sqlite::SqliteStore::open_url(url).map_err(|err| format!("database '{url}': {err}"))?;
+        let store = accountd_store_sqlite::SqliteStore::open_url(url)
+            .map_err(|err| format!("database '{url}': {err}"))?;
         return Ok(Arc::new(store));
     }
     let scheme = url.split(':').next().unwrap_or(url);
-    Err(format!("database '{url}': the scheme '{scheme}' is not supported; use sqlite://<file>"))
+    Err(format!(
+        "database '{url}': the scheme '{scheme}' is not supported; use sqlite://<file>"
+    ))
 }
 
 /// A server that is listening; dropping it does not stop it, [`RunningServer::shutdown`] does.
@@ -95,20 +98,32 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
     let store = open_store(&config.database)?;
     let settings = Settings {
         token_ttl_secs: config.token_ttl_secs,
-        admin_token: config.admin_token.as_ref().map(|t| Secret::new(t.clone()).digest()),
+        admin_token: config
+            .admin_token
+            .as_ref()
+            .map(|t| Secret::new(t.clone()).digest()),
     };
-    let core = Arc::new(Accountd::open(store, clock, settings).await.map_err(|err| format!("startup: {err}"))?);
+    let core = Arc::new(
+        Accountd::open(store, clock, settings)
+            .await
+            .map_err(|err| format!("startup: {err}"))?,
+    );
     let demo = match &config.bootstrap {
         Some(path) => {
             bootstrap::load_and_apply(&core, path).await?;
             None
         }
-        None => core.ensure_demo_account().await.map_err(|err| format!("creating the demo account: {err}"))?,
+        None => core
+            .ensure_demo_account()
+            .await
+            .map_err(|err| format!("creating the demo account: {err}"))?,
     };
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
-    let addr = listener.local_addr().map_err(|err| format!("cannot read the listening address: {err}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the listening address: {err}"))?;
     let app = routes::router(AppState { core: core.clone() });
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -119,7 +134,15 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .await
     });
     tracing::info!(%addr, database = %config.database, "accountd listening");
-    Ok(Started { server: RunningServer { addr, core, shutdown: Some(shutdown), task }, demo })
+    Ok(Started {
+        server: RunningServer {
+            addr,
+            core,
+            shutdown: Some(shutdown),
+            task,
+        },
+        demo,
+    })
 }
 
 /// The text printed once when the demo account is created.

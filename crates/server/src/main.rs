@@ -21,7 +21,10 @@ async fn main() -> ExitCode {
         Command::Migrate(args) => {
             accountd_server::logging::init(LogFormat::Text);
             let url = args.database.unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
-            report(accountd_server::open_store(&url).map(|_| println!("database '{url}' is up to date")))
+            report(
+                accountd_server::open_store(&url)
+                    .map(|_| println!("database '{url}' is up to date")),
+            )
         }
     }
 }
@@ -50,7 +53,10 @@ async fn serve(config: accountd_server::Config) -> Result<(), String> {
             let _ = shutdown.send(());
         }
     });
-    server.wait().await.map_err(|err| format!("server error: {err}"))
+    server
+        .wait()
+        .await
+        .map_err(|err| format!("server error: {err}"))
 }
 
 async fn wait_for_signal() {

@@ -89,7 +89,11 @@ pub fn client(client: model::OAuthClient, secret: Option<String>) -> proto::admi
         client_secret: secret,
         name: client.name,
         account_uuid: client.account.to_string(),
-        scopes: client.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        scopes: client
+            .scopes
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
         created_at: rfc3339(client.created_at),
     }
 }

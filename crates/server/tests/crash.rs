@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 //! Durability across `kill -9`: every write that got a 2xx is present after a restart, and the
 //! database passes SQLite's integrity check. Runs the real `accountd` binary as a child process.
 
@@ -71,7 +72,10 @@ async fn token(http: &reqwest::Client, base: &str) -> String {
         .await
         .expect("token request");
     let body: serde_json::Value = response.json().await.expect("token json");
-    body["access_token"].as_str().expect("access_token").to_owned()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +91,12 @@ async fn acknowledged_writes_survive_kill_9() {
         let acked = Arc::new(Mutex::new(Vec::new()));
         let mut writers = JoinSet::new();
         for writer in 0..16 {
-            let (http, base, token, acked) = (http.clone(), server.base.clone(), token.clone(), acked.clone());
+            let (http, base, token, acked) = (
+                http.clone(),
+                server.base.clone(),
+                token.clone(),
+                acked.clone(),
+            );
             writers.spawn(async move {
                 for n in 0.. {
                     let email = format!("r{round}-w{writer}-n{n}@example.com");
@@ -113,7 +122,10 @@ async fn acknowledged_writes_survive_kill_9() {
         server.child.wait().expect("reap");
         while writers.join_next().await.is_some() {}
         let acked = acked.lock().await.clone();
-        assert!(!acked.is_empty(), "round {round}: no write was acknowledged");
+        assert!(
+            !acked.is_empty(),
+            "round {round}: no write was acknowledged"
+        );
         acknowledged.extend(acked);
     }
 
@@ -122,12 +134,20 @@ async fn acknowledged_writes_survive_kill_9() {
     let mut stored = std::collections::HashSet::new();
     let mut key: Option<String> = None;
     loop {
-        let mut request = http.get(format!("{}/iam/v1/accounts/{ACCOUNT}/users", server.base)).bearer_auth(&token);
+        let mut request = http
+            .get(format!("{}/iam/v1/accounts/{ACCOUNT}/users", server.base))
+            .bearer_auth(&token);
         request = match &key {
             Some(key) => request.query(&[("nextPageKey", key.as_str()), ("pageSize", "1000")]),
             None => request.query(&[("pageSize", "1000")]),
         };
-        let page: serde_json::Value = request.send().await.expect("list").json().await.expect("json");
+        let page: serde_json::Value = request
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
         for user in page["items"].as_array().expect("items") {
             stored.insert(user["email"].as_str().expect("email").to_owned());
         }
@@ -139,8 +159,16 @@ async fn acknowledged_writes_survive_kill_9() {
     server.child.kill().expect("stop");
     server.child.wait().expect("reap");
 
-    let missing: Vec<_> = acknowledged.iter().filter(|email| !stored.contains(*email)).collect();
-    assert!(missing.is_empty(), "{} acknowledged writes lost, e.g. {:?}", missing.len(), missing.first());
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|email| !stored.contains(*email))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged writes lost, e.g. {:?}",
+        missing.len(),
+        missing.first()
+    );
     let store = SqliteStore::open(&dir.path().join("accountd.db")).expect("open");
     store.ping().await.expect("ping");
     store.integrity_check().expect("integrity check");

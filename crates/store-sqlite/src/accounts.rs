@@ -9,36 +9,64 @@ use crate::errors::{conflict_or_internal, internal};
 use crate::rows;
 
 pub fn server_key(conn: &Connection, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]> {
-    conn.execute("INSERT OR IGNORE INTO server_keys (name, key) VALUES (?1, ?2)", params![name, candidate.as_slice()])
-        .map_err(internal)?;
+    conn.execute(
+        "INSERT OR IGNORE INTO server_keys (name, key) VALUES (?1, ?2)",
+        params![name, candidate.as_slice()],
+    )
+    .map_err(internal)?;
     let key: Vec<u8> = conn
-        .query_row("SELECT key FROM server_keys WHERE name = ?1", [name], |row| row.get(0))
+        .query_row(
+            "SELECT key FROM server_keys WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )
         .map_err(internal)?;
-    <[u8; 32]>::try_from(key.as_slice()).map_err(|_| Error::Internal(format!("server key '{name}' is not 32 bytes")))
+    <[u8; 32]>::try_from(key.as_slice())
+        .map_err(|_| Error::Internal(format!("server key '{name}' is not 32 bytes")))
 }
 
 pub fn claim_flag(conn: &Connection, name: &str) -> Result<bool> {
-    let inserted = conn.execute("INSERT OR IGNORE INTO flags (name) VALUES (?1)", [name]).map_err(internal)?;
+    let inserted = conn
+        .execute("INSERT OR IGNORE INTO flags (name) VALUES (?1)", [name])
+        .map_err(internal)?;
     Ok(inserted == 1)
 }
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
-    Ok(Account { id: rows::account_id(row, 0)?, name: row.get(1)?, created_at: rows::time(row, 2)? })
+    Ok(Account {
+        id: rows::account_id(row, 0)?,
+        name: row.get(1)?,
+        created_at: rows::time(row, 2)?,
+    })
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM accounts", [], |row| row.get(0)).map(rows::count)
+    conn.query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
+        .map(rows::count)
 }
 
 pub fn create(conn: &Connection, account: &Account) -> Result<()> {
     conn.prepare_cached("INSERT INTO accounts (id, name, created_at) VALUES (?1, ?2, ?3)")
-        .and_then(|mut stmt| stmt.execute(params![account.id.to_string(), account.name, rows::millis(account.created_at)]))
-        .map_err(|err| conflict_or_internal(err, || format!("account {} already exists", account.id)))?;
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                account.id.to_string(),
+                account.name,
+                rows::millis(account.created_at)
+            ])
+        })
+        .map_err(|err| {
+            conflict_or_internal(err, || format!("account {} already exists", account.id))
+        })?;
     Ok(())
 }
 
 pub fn rename(conn: &Connection, id: AccountId, name: &str) -> Result<bool> {
-    let n = conn.execute("UPDATE accounts SET name = ?2 WHERE id = ?1", params![id.to_string(), name]).map_err(internal)?;
+    let n = conn
+        .execute(
+            "UPDATE accounts SET name = ?2 WHERE id = ?1",
+            params![id.to_string(), name],
+        )
+        .map_err(internal)?;
     Ok(n == 1)
 }
 
@@ -49,13 +77,16 @@ pub fn get(conn: &Connection, id: AccountId) -> rusqlite::Result<Option<Account>
 }
 
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Account>> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, created_at FROM accounts ORDER BY created_at, id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, created_at FROM accounts ORDER BY created_at, id")?;
     stmt.query_map([], from_row)?.collect()
 }
 
 pub fn delete(conn: &Connection, id: AccountId) -> Result<bool> {
     // Cascades to environments, clients, users, groups, memberships and permissions.
-    let n = conn.execute("DELETE FROM accounts WHERE id = ?1", [id.to_string()]).map_err(internal)?;
+    let n = conn
+        .execute("DELETE FROM accounts WHERE id = ?1", [id.to_string()])
+        .map_err(internal)?;
     Ok(n == 1)
 }
 
@@ -65,7 +96,9 @@ pub fn reset(conn: &Connection, id: AccountId) -> Result<bool> {
         return Ok(false);
     }
     // Memberships and permissions cascade from users and groups.
-    conn.execute("DELETE FROM users WHERE account_id = ?1", [&account]).map_err(internal)?;
-    conn.execute("DELETE FROM user_groups WHERE account_id = ?1", [&account]).map_err(internal)?;
+    conn.execute("DELETE FROM users WHERE account_id = ?1", [&account])
+        .map_err(internal)?;
+    conn.execute("DELETE FROM user_groups WHERE account_id = ?1", [&account])
+        .map_err(internal)?;
     Ok(true)
 }

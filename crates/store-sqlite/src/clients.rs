@@ -19,7 +19,8 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OAuthClient> {
         client_id: row.get(0)?,
         account: rows::account_id(row, 1)?,
         name: row.get(2)?,
-        secret_digest: SecretDigest::from_slice(&digest).ok_or_else(|| corrupt("secret digest", "<bytes>"))?,
+        secret_digest: SecretDigest::from_slice(&digest)
+            .ok_or_else(|| corrupt("secret digest", "<bytes>"))?,
         scopes: ScopeSet::parse_space_separated(&scopes).map_err(|_| corrupt("scopes", &scopes))?,
         created_at: rows::time(row, 5)?,
     })
@@ -27,12 +28,19 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OAuthClient> {
 
 pub fn put(conn: &Connection, client: &OAuthClient, replace: bool) -> Result<()> {
     let owner: Option<String> = conn
-        .query_row("SELECT account_id FROM oauth_clients WHERE client_id = ?1", [&client.client_id], |row| row.get(0))
+        .query_row(
+            "SELECT account_id FROM oauth_clients WHERE client_id = ?1",
+            [&client.client_id],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(internal)?;
     match owner {
         Some(owner) if owner != client.account.to_string() => {
-            return Err(Error::Conflict(format!("OAuth client '{}' belongs to another account", client.client_id)));
+            return Err(Error::Conflict(format!(
+                "OAuth client '{}' belongs to another account",
+                client.client_id
+            )));
         }
         Some(_) if replace => {
             conn.execute(
@@ -55,14 +63,20 @@ pub fn put(conn: &Connection, client: &OAuthClient, replace: bool) -> Result<()>
             rows::millis(client.created_at)
         ],
     )
-    .map_err(|err| conflict_or_internal(err, || format!("OAuth client '{}' already exists", client.client_id)))?;
+    .map_err(|err| {
+        conflict_or_internal(err, || {
+            format!("OAuth client '{}' already exists", client.client_id)
+        })
+    })?;
     Ok(())
 }
 
 pub fn find(conn: &Connection, client_id: &str) -> rusqlite::Result<Option<OAuthClient>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM oauth_clients WHERE client_id = ?1"))?
-        .query_row([client_id], from_row)
-        .optional()
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM oauth_clients WHERE client_id = ?1"
+    ))?
+    .query_row([client_id], from_row)
+    .optional()
 }
 
 pub fn list(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<OAuthClient>> {
@@ -74,7 +88,10 @@ pub fn list(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<OAuth
 
 pub fn delete(conn: &Connection, account: AccountId, client_id: &str) -> Result<bool> {
     let n = conn
-        .execute("DELETE FROM oauth_clients WHERE client_id = ?1 AND account_id = ?2", params![client_id, account.to_string()])
+        .execute(
+            "DELETE FROM oauth_clients WHERE client_id = ?1 AND account_id = ?2",
+            params![client_id, account.to_string()],
+        )
         .map_err(internal)?;
     Ok(n == 1)
 }

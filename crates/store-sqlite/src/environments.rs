@@ -40,7 +40,10 @@ pub fn update(conn: &Connection, account: AccountId, env: &Environment) -> Resul
 pub fn delete(conn: &Connection, account: AccountId, id: &EnvironmentId) -> Result<bool> {
     let account = account.to_string();
     let n = conn
-        .execute("DELETE FROM environments WHERE id = ?1 AND account_id = ?2", params![id.as_str(), account])
+        .execute(
+            "DELETE FROM environments WHERE id = ?1 AND account_id = ?2",
+            params![id.as_str(), account],
+        )
         .map_err(internal)?;
     if n == 1 {
         // Permissions on a vanished environment (or its management zones) would grant nothing
@@ -55,26 +58,45 @@ pub fn delete(conn: &Connection, account: AccountId, id: &EnvironmentId) -> Resu
     Ok(n == 1)
 }
 
-pub fn get(conn: &Connection, account: AccountId, id: &EnvironmentId) -> rusqlite::Result<Option<Environment>> {
-    conn.prepare_cached("SELECT id, name, status, trial FROM environments WHERE id = ?1 AND account_id = ?2")?
-        .query_row(params![id.as_str(), account.to_string()], from_row)
-        .optional()
+pub fn get(
+    conn: &Connection,
+    account: AccountId,
+    id: &EnvironmentId,
+) -> rusqlite::Result<Option<Environment>> {
+    conn.prepare_cached(
+        "SELECT id, name, status, trial FROM environments WHERE id = ?1 AND account_id = ?2",
+    )?
+    .query_row(params![id.as_str(), account.to_string()], from_row)
+    .optional()
 }
 
-pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlite::Result<Page<Environment>> {
+pub fn list(
+    conn: &Connection,
+    account: AccountId,
+    query: &PageQuery,
+) -> rusqlite::Result<Page<Environment>> {
     let account = account.to_string();
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, status, trial, seq FROM environments WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let mut rows_with_seq = stmt
-        .query_map(params![account, query.after.unwrap_or(0), i64::from(query.limit) + 1], |row| {
-            Ok((from_row(row)?, row.get::<_, i64>(4)?))
-        })?
+        .query_map(
+            params![
+                account,
+                query.after.unwrap_or(0),
+                i64::from(query.limit) + 1
+            ],
+            |row| Ok((from_row(row)?, row.get::<_, i64>(4)?)),
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = conn
         .prepare_cached("SELECT count(*) FROM environments WHERE account_id = ?1")?
         .query_row([&account], |row| row.get(0))
         .map(rows::count)?;
     let next_after = crate::paging::trim(&mut rows_with_seq, query.limit);
-    Ok(Page { items: rows_with_seq.into_iter().map(|(env, _)| env).collect(), next_after, total })
+    Ok(Page {
+        items: rows_with_seq.into_iter().map(|(env, _)| env).collect(),
+        next_after,
+        total,
+    })
 }

@@ -10,7 +10,10 @@ pub fn internal(err: rusqlite::Error) -> Error {
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
                 Error::Unavailable("the database is busy; retry shortly".to_owned())
             }
-            ErrorCode::CannotOpen | ErrorCode::SystemIoFailure | ErrorCode::DiskFull | ErrorCode::ReadOnly => {
+            ErrorCode::CannotOpen
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::DiskFull
+            | ErrorCode::ReadOnly => {
                 tracing::error!(%err, "database unavailable");
                 Error::Unavailable("the database is unavailable".to_owned())
             }
@@ -32,7 +35,11 @@ pub fn is_unique_violation(err: &rusqlite::Error) -> bool {
 
 /// Maps a unique violation to `Conflict(message)`, anything else through [`internal`].
 pub fn conflict_or_internal(err: rusqlite::Error, message: impl FnOnce() -> String) -> Error {
-    if is_unique_violation(&err) { Error::Conflict(message()) } else { internal(err) }
+    if is_unique_violation(&err) {
+        Error::Conflict(message())
+    } else {
+        internal(err)
+    }
 }
 
 /// A value read back from the database that does not parse: the database was changed outside

@@ -48,21 +48,31 @@ pub fn create(conn: &Connection, account: AccountId, group: &Group) -> Result<()
 }
 
 pub fn get(conn: &Connection, account: AccountId, id: GroupId) -> rusqlite::Result<Option<Group>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user_groups WHERE gid = ?1 AND account_id = ?2"))?
-        .query_row(params![id.to_string(), account.to_string()], from_row)
-        .optional()
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM user_groups WHERE gid = ?1 AND account_id = ?2"
+    ))?
+    .query_row(params![id.to_string(), account.to_string()], from_row)
+    .optional()
 }
 
-pub fn find_by_name(conn: &Connection, account: AccountId, name: &str) -> rusqlite::Result<Option<Group>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND name = ?2"))?
-        .query_row(params![account.to_string(), name], from_row)
-        .optional()
+pub fn find_by_name(
+    conn: &Connection,
+    account: AccountId,
+    name: &str,
+) -> rusqlite::Result<Option<Group>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND name = ?2"
+    ))?
+    .query_row(params![account.to_string(), name], from_row)
+    .optional()
 }
 
 /// The internal sequence number of a group of the account.
 pub fn seq_of(conn: &Connection, account: AccountId, id: GroupId) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached("SELECT seq FROM user_groups WHERE gid = ?1 AND account_id = ?2")?
-        .query_row(params![id.to_string(), account.to_string()], |row| row.get(0))
+        .query_row(params![id.to_string(), account.to_string()], |row| {
+            row.get(0)
+        })
         .optional()
 }
 
@@ -78,7 +88,12 @@ pub fn seqs_of(conn: &Connection, account: AccountId, ids: &[GroupId]) -> Result
         .collect()
 }
 
-pub fn update(conn: &Connection, account: AccountId, id: GroupId, change: &GroupChange) -> Result<Option<Group>> {
+pub fn update(
+    conn: &Connection,
+    account: AccountId,
+    id: GroupId,
+    change: &GroupChange,
+) -> Result<Option<Group>> {
     let n = conn
         .execute(
             "UPDATE user_groups SET name = ?3, description = ?4, updated_at = ?5 WHERE gid = ?1 AND account_id = ?2",
@@ -94,25 +109,41 @@ pub fn update(conn: &Connection, account: AccountId, id: GroupId, change: &Group
 pub fn delete(conn: &Connection, account: AccountId, id: GroupId) -> Result<bool> {
     // Memberships and permissions cascade.
     let n = conn
-        .execute("DELETE FROM user_groups WHERE gid = ?1 AND account_id = ?2", params![id.to_string(), account.to_string()])
+        .execute(
+            "DELETE FROM user_groups WHERE gid = ?1 AND account_id = ?2",
+            params![id.to_string(), account.to_string()],
+        )
         .map_err(internal)?;
     Ok(n == 1)
 }
 
-pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlite::Result<Page<Group>> {
+pub fn list(
+    conn: &Connection,
+    account: AccountId,
+    query: &PageQuery,
+) -> rusqlite::Result<Page<Group>> {
     let account = account.to_string();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
     ))?;
     let mut found = stmt
-        .query_map(params![account, query.after.unwrap_or(0), i64::from(query.limit) + 1], |row| {
-            Ok((from_row(row)?, row.get::<_, i64>(6)?))
-        })?
+        .query_map(
+            params![
+                account,
+                query.after.unwrap_or(0),
+                i64::from(query.limit) + 1
+            ],
+            |row| Ok((from_row(row)?, row.get::<_, i64>(6)?)),
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = conn
         .prepare_cached("SELECT count(*) FROM user_groups WHERE account_id = ?1")?
         .query_row([&account], |row| row.get(0))
         .map(rows::count)?;
     let next_after = crate::paging::trim(&mut found, query.limit);
-    Ok(Page { items: found.into_iter().map(|(group, _)| group).collect(), next_after, total })
+    Ok(Page {
+        items: found.into_iter().map(|(group, _)| group).collect(),
+        next_after,
+        total,
+    })
 }

@@ -56,13 +56,20 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|err| {
-                Error::Unavailable(format!("cannot create the directory '{}': {err}", parent.display()))
+                Error::Unavailable(format!(
+                    "cannot create the directory '{}': {err}",
+                    parent.display()
+                ))
             })?;
         }
         let mut conn = connection::open(path)?;
         migrate::run(&mut conn)?;
         drop(conn);
-        Ok(Self { path: path.to_owned(), readers: Readers::open(path, DEFAULT_READERS)?, writer: Writer::start(path)? })
+        Ok(Self {
+            path: path.to_owned(),
+            readers: Readers::open(path, DEFAULT_READERS)?,
+            writer: Writer::start(path)?,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -71,8 +78,16 @@ impl SqliteStore {
 
     /// Runs SQLite's `PRAGMA integrity_check`; `Ok` when the database is sound.
     pub fn integrity_check(&self) -> Result<()> {
-        let verdict: String = self.readers.read(|conn| conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)))?;
-        if verdict == "ok" { Ok(()) } else { Err(Error::Internal(format!("integrity check failed: {verdict}"))) }
+        let verdict: String = self
+            .readers
+            .read(|conn| conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Internal(format!(
+                "integrity check failed: {verdict}"
+            )))
+        }
     }
 }
 
@@ -85,7 +100,9 @@ pub fn parse_url(url: &str) -> Result<PathBuf> {
     if rest.is_empty() || rest.contains('?') || rest == ":memory:" {
         return Err(Error::invalid(
             "database",
-            format!("'{url}' does not name a database file; use sqlite://<file> (e.g. sqlite://accountd.db or sqlite:///var/lib/accountd/accountd.db)"),
+            format!(
+                "'{url}' does not name a database file; use sqlite://<file> (e.g. sqlite://accountd.db or sqlite:///var/lib/accountd/accountd.db)"
+            ),
         ));
     }
     Ok(PathBuf::from(rest))
@@ -98,17 +115,22 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.readers.read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
+        self.readers
+            .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
     }
 
     async fn server_key(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]> {
         let name = name.to_owned();
-        self.writer.write(move |conn| accounts::server_key(conn, &name, candidate)).await
+        self.writer
+            .write(move |conn| accounts::server_key(conn, &name, candidate))
+            .await
     }
 
     async fn claim_flag(&self, name: &str) -> Result<bool> {
         let name = name.to_owned();
-        self.writer.write(move |conn| accounts::claim_flag(conn, &name)).await
+        self.writer
+            .write(move |conn| accounts::claim_flag(conn, &name))
+            .await
     }
 
     async fn count_accounts(&self) -> Result<u64> {
@@ -117,12 +139,16 @@ impl Store for SqliteStore {
 
     async fn create_account(&self, account: &Account) -> Result<()> {
         let account = account.clone();
-        self.writer.write(move |conn| accounts::create(conn, &account)).await
+        self.writer
+            .write(move |conn| accounts::create(conn, &account))
+            .await
     }
 
     async fn rename_account(&self, id: AccountId, name: &str) -> Result<bool> {
         let name = name.to_owned();
-        self.writer.write(move |conn| accounts::rename(conn, id, &name)).await
+        self.writer
+            .write(move |conn| accounts::rename(conn, id, &name))
+            .await
     }
 
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>> {
@@ -134,39 +160,69 @@ impl Store for SqliteStore {
     }
 
     async fn delete_account(&self, id: AccountId) -> Result<bool> {
-        self.writer.write(move |conn| accounts::delete(conn, id)).await
+        self.writer
+            .write(move |conn| accounts::delete(conn, id))
+            .await
     }
 
     async fn reset_account(&self, id: AccountId) -> Result<bool> {
-        self.writer.write(move |conn| accounts::reset(conn, id)).await
+        self.writer
+            .write(move |conn| accounts::reset(conn, id))
+            .await
     }
 
-    async fn create_environment(&self, account: AccountId, environment: &Environment) -> Result<()> {
+    async fn create_environment(
+        &self,
+        account: AccountId,
+        environment: &Environment,
+    ) -> Result<()> {
         let environment = environment.clone();
-        self.writer.write(move |conn| environments::create(conn, account, &environment)).await
+        self.writer
+            .write(move |conn| environments::create(conn, account, &environment))
+            .await
     }
 
-    async fn update_environment(&self, account: AccountId, environment: &Environment) -> Result<bool> {
+    async fn update_environment(
+        &self,
+        account: AccountId,
+        environment: &Environment,
+    ) -> Result<bool> {
         let environment = environment.clone();
-        self.writer.write(move |conn| environments::update(conn, account, &environment)).await
+        self.writer
+            .write(move |conn| environments::update(conn, account, &environment))
+            .await
     }
 
     async fn delete_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<bool> {
         let id = id.clone();
-        self.writer.write(move |conn| environments::delete(conn, account, &id)).await
+        self.writer
+            .write(move |conn| environments::delete(conn, account, &id))
+            .await
     }
 
-    async fn get_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<Option<Environment>> {
-        self.readers.read(|conn| environments::get(conn, account, id))
+    async fn get_environment(
+        &self,
+        account: AccountId,
+        id: &EnvironmentId,
+    ) -> Result<Option<Environment>> {
+        self.readers
+            .read(|conn| environments::get(conn, account, id))
     }
 
-    async fn list_environments(&self, account: AccountId, query: &PageQuery) -> Result<Page<Environment>> {
-        self.readers.read(|conn| environments::list(conn, account, query))
+    async fn list_environments(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+    ) -> Result<Page<Environment>> {
+        self.readers
+            .read(|conn| environments::list(conn, account, query))
     }
 
     async fn put_client(&self, client: &OAuthClient, replace: bool) -> Result<()> {
         let client = client.clone();
-        self.writer.write(move |conn| clients::put(conn, &client, replace)).await
+        self.writer
+            .write(move |conn| clients::put(conn, &client, replace))
+            .await
     }
 
     async fn find_client(&self, client_id: &str) -> Result<Option<OAuthClient>> {
@@ -179,26 +235,39 @@ impl Store for SqliteStore {
 
     async fn delete_client(&self, account: AccountId, client_id: &str) -> Result<bool> {
         let client_id = client_id.to_owned();
-        self.writer.write(move |conn| clients::delete(conn, account, &client_id)).await
+        self.writer
+            .write(move |conn| clients::delete(conn, account, &client_id))
+            .await
     }
 
     async fn create_user(&self, account: AccountId, user: &User) -> Result<()> {
         let user = user.clone();
-        self.writer.write(move |conn| users::create(conn, account, &user)).await
+        self.writer
+            .write(move |conn| users::create(conn, account, &user))
+            .await
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
         self.readers.read(|conn| users::get(conn, account, user))
     }
 
-    async fn replace_user(&self, account: AccountId, user: &UserRef, change: &UserReplacement) -> Result<Option<User>> {
+    async fn replace_user(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        change: &UserReplacement,
+    ) -> Result<Option<User>> {
         let (user, change) = (user.clone(), change.clone());
-        self.writer.write(move |conn| users::replace(conn, account, &user, &change)).await
+        self.writer
+            .write(move |conn| users::replace(conn, account, &user, &change))
+            .await
     }
 
     async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool> {
         let user = user.clone();
-        self.writer.write(move |conn| users::delete(conn, account, &user)).await
+        self.writer
+            .write(move |conn| users::delete(conn, account, &user))
+            .await
     }
 
     async fn list_users(&self, account: AccountId, query: &PageQuery) -> Result<Page<User>> {
@@ -207,7 +276,9 @@ impl Store for SqliteStore {
 
     async fn create_group(&self, account: AccountId, group: &Group) -> Result<()> {
         let group = group.clone();
-        self.writer.write(move |conn| groups::create(conn, account, &group)).await
+        self.writer
+            .write(move |conn| groups::create(conn, account, &group))
+            .await
     }
 
     async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>> {
@@ -215,16 +286,26 @@ impl Store for SqliteStore {
     }
 
     async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>> {
-        self.readers.read(|conn| groups::find_by_name(conn, account, name))
+        self.readers
+            .read(|conn| groups::find_by_name(conn, account, name))
     }
 
-    async fn update_group(&self, account: AccountId, id: GroupId, change: &GroupChange) -> Result<Option<Group>> {
+    async fn update_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        change: &GroupChange,
+    ) -> Result<Option<Group>> {
         let change = change.clone();
-        self.writer.write(move |conn| groups::update(conn, account, id, &change)).await
+        self.writer
+            .write(move |conn| groups::update(conn, account, id, &change))
+            .await
     }
 
     async fn delete_group(&self, account: AccountId, id: GroupId) -> Result<bool> {
-        self.writer.write(move |conn| groups::delete(conn, account, id)).await
+        self.writer
+            .write(move |conn| groups::delete(conn, account, id))
+            .await
     }
 
     async fn list_groups(&self, account: AccountId, query: &PageQuery) -> Result<Page<Group>> {
@@ -235,8 +316,15 @@ impl Store for SqliteStore {
         self.readers.read(|conn| permissions::list(conn, account))
     }
 
-    async fn set_group_permissions(&self, account: AccountId, group: GroupId, permissions: &[PermissionAssignment]) -> Result<bool> {
+    async fn set_group_permissions(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        permissions: &[PermissionAssignment],
+    ) -> Result<bool> {
         let permissions = permissions.to_vec();
-        self.writer.write(move |conn| permissions::set_for_group(conn, account, group, &permissions)).await
+        self.writer
+            .write(move |conn| permissions::set_for_group(conn, account, group, &permissions))
+            .await
     }
 }

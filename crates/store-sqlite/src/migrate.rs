@@ -22,19 +22,31 @@ pub fn run(conn: &mut Connection) -> Result<()> {
             "the database schema is version {current}, newer than this accountd knows ({latest}); upgrade accountd"
         )));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(current).unwrap_or(0))
+    {
         let version = index + 1;
         // IMMEDIATE takes the write lock first, so two processes starting at once apply each
         // migration exactly once: the second waits, then sees the new user_version.
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(crate::errors::internal)?;
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(crate::errors::internal)?;
+        let now: i64 = tx
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(crate::errors::internal)?;
         if now >= i64::try_from(version).unwrap_or(i64::MAX) {
             continue;
         }
-        tx.execute_batch(sql).map_err(|err| Error::Internal(format!("migration {version} failed: {err}")))?;
-        tx.pragma_update(None, "user_version", i64::try_from(version).unwrap_or(i64::MAX)).map_err(crate::errors::internal)?;
+        tx.execute_batch(sql)
+            .map_err(|err| Error::Internal(format!("migration {version} failed: {err}")))?;
+        tx.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(version).unwrap_or(i64::MAX),
+        )
+        .map_err(crate::errors::internal)?;
         tx.commit().map_err(crate::errors::internal)?;
         tracing::info!(version, "applied database migration");
     }

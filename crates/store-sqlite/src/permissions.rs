@@ -1,8 +1,8 @@
 //! Group permission assignments.
 
+use accountd_core::Result;
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId};
 use accountd_core::model::{PermissionAssignment, PermissionScope};
-use accountd_core::Result;
 use rusqlite::{Connection, params};
 
 use crate::errors::{corrupt, internal};
@@ -11,8 +11,12 @@ use crate::rows;
 fn scope_from(scope_type: &str, scope: &str) -> rusqlite::Result<PermissionScope> {
     let bad = || corrupt("permission scope", scope);
     match scope_type {
-        "account" => AccountId::parse(scope).map(PermissionScope::Account).ok_or_else(bad),
-        "tenant" => EnvironmentId::parse(scope).map(PermissionScope::Tenant).map_err(|_| bad()),
+        "account" => AccountId::parse(scope)
+            .map(PermissionScope::Account)
+            .ok_or_else(bad),
+        "tenant" => EnvironmentId::parse(scope)
+            .map(PermissionScope::Tenant)
+            .map_err(|_| bad()),
         "management-zone" => {
             let (env, zone) = scope.split_once(':').ok_or_else(bad)?;
             Ok(PermissionScope::ManagementZone {
@@ -32,14 +36,26 @@ pub fn list(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<Permi
     stmt.query_map([account.to_string()], |row| {
         let scope_type: String = row.get(2)?;
         let scope: String = row.get(3)?;
-        Ok(PermissionAssignment { group: rows::group_id(row, 0)?, name: row.get(1)?, scope: scope_from(&scope_type, &scope)? })
+        Ok(PermissionAssignment {
+            group: rows::group_id(row, 0)?,
+            name: row.get(1)?,
+            scope: scope_from(&scope_type, &scope)?,
+        })
     })?
     .collect()
 }
 
-pub fn set_for_group(conn: &Connection, account: AccountId, group: GroupId, permissions: &[PermissionAssignment]) -> Result<bool> {
-    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else { return Ok(false) };
-    conn.execute("DELETE FROM permissions WHERE group_seq = ?1", [group_seq]).map_err(internal)?;
+pub fn set_for_group(
+    conn: &Connection,
+    account: AccountId,
+    group: GroupId,
+    permissions: &[PermissionAssignment],
+) -> Result<bool> {
+    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else {
+        return Ok(false);
+    };
+    conn.execute("DELETE FROM permissions WHERE group_seq = ?1", [group_seq])
+        .map_err(internal)?;
     let mut insert = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO permissions (group_seq, account_id, name, scope_type, scope) VALUES (?1, ?2, ?3, ?4, ?5)",

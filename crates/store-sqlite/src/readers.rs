@@ -21,7 +21,10 @@ impl Readers {
         let connections = (0..size.max(1))
             .map(|_| crate::connection::open(path).map(Mutex::new))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { connections, next: AtomicUsize::new(0) })
+        Ok(Self {
+            connections,
+            next: AtomicUsize::new(0),
+        })
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot for multi-statement reads).
@@ -31,10 +34,13 @@ impl Readers {
         let guard = (0..n)
             .find_map(|i| self.connections[(start + i) % n].try_lock().ok())
             .unwrap_or_else(|| {
-                self.connections[start % n].lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+                self.connections[start % n]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
         let conn = &*guard;
-        conn.execute_batch("BEGIN DEFERRED").map_err(crate::errors::internal)?;
+        conn.execute_batch("BEGIN DEFERRED")
+            .map_err(crate::errors::internal)?;
         let result = f(conn);
         // A read transaction has nothing to keep; end it whatever happened.
         let _ = conn.execute_batch("COMMIT");

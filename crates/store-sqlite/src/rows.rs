@@ -35,7 +35,12 @@ pub fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<time::OffsetDateTime>
 }
 
 /// Parses an enum stored as text with the domain's own `parse`.
-pub fn parsed<T>(row: &Row<'_>, idx: usize, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub fn parsed<T>(
+    row: &Row<'_>,
+    idx: usize,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
     parse(&text).ok_or_else(|| corrupt(what, &text))
 }

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
+use accountd_core::Result;
 use accountd_core::ids::{AccountId, GroupId, UserRef};
 use accountd_core::model::{User, UserStatus};
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::store::UserReplacement;
-use accountd_core::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
@@ -33,15 +33,23 @@ fn email_taken(email: &str) -> String {
     format!("a user with the email address '{email}' already exists in this account")
 }
 
-fn find(conn: &Connection, account: AccountId, user: &UserRef) -> rusqlite::Result<Option<(User, i64)>> {
+fn find(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+) -> rusqlite::Result<Option<(User, i64)>> {
     let account = account.to_string();
     match user {
         UserRef::Uid(uid) => conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE uid = ?1 AND account_id = ?2"))?
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM users WHERE uid = ?1 AND account_id = ?2"
+            ))?
             .query_row(params![uid.to_string(), account], from_row)
             .optional(),
         UserRef::Email(email) => conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND email_key = ?2"))?
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND email_key = ?2"
+            ))?
             .query_row(params![account, email.key()], from_row)
             .optional(),
     }
@@ -51,11 +59,18 @@ fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Vec<GroupId>>
     let mut stmt = conn.prepare_cached(
         "SELECT g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = ?1 ORDER BY g.seq",
     )?;
-    stmt.query_map([user_seq], |row| rows::group_id(row, 0))?.collect()
+    stmt.query_map([user_seq], |row| rows::group_id(row, 0))?
+        .collect()
 }
 
-pub fn get(conn: &Connection, account: AccountId, user: &UserRef) -> rusqlite::Result<Option<User>> {
-    let Some((mut found, seq)) = find(conn, account, user)? else { return Ok(None) };
+pub fn get(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+) -> rusqlite::Result<Option<User>> {
+    let Some((mut found, seq)) = find(conn, account, user)? else {
+        return Ok(None);
+    };
     found.groups = groups_of(conn, seq)?;
     Ok(Some(found))
 }
@@ -97,8 +112,15 @@ pub fn create(conn: &Connection, account: AccountId, user: &User) -> Result<()> 
     set_memberships(conn, seq, &group_seqs)
 }
 
-pub fn replace(conn: &Connection, account: AccountId, user: &UserRef, change: &UserReplacement) -> Result<Option<User>> {
-    let Some((existing, seq)) = find(conn, account, user).map_err(internal)? else { return Ok(None) };
+pub fn replace(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+    change: &UserReplacement,
+) -> Result<Option<User>> {
+    let Some((existing, seq)) = find(conn, account, user).map_err(internal)? else {
+        return Ok(None);
+    };
     let group_seqs = crate::groups::seqs_of(conn, account, &change.groups)?;
     let status = change.status.unwrap_or(existing.status);
     conn.prepare_cached(
@@ -131,19 +153,33 @@ pub fn replace(conn: &Connection, account: AccountId, user: &UserRef, change: &U
 }
 
 pub fn delete(conn: &Connection, account: AccountId, user: &UserRef) -> Result<bool> {
-    let Some((_, seq)) = find(conn, account, user).map_err(internal)? else { return Ok(false) };
+    let Some((_, seq)) = find(conn, account, user).map_err(internal)? else {
+        return Ok(false);
+    };
     // Memberships cascade.
-    conn.execute("DELETE FROM users WHERE seq = ?1", [seq]).map_err(internal)?;
+    conn.execute("DELETE FROM users WHERE seq = ?1", [seq])
+        .map_err(internal)?;
     Ok(true)
 }
 
-pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlite::Result<Page<User>> {
+pub fn list(
+    conn: &Connection,
+    account: AccountId,
+    query: &PageQuery,
+) -> rusqlite::Result<Page<User>> {
     let account_text = account.to_string();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
     ))?;
     let mut found = stmt
-        .query_map(params![account_text, query.after.unwrap_or(0), i64::from(query.limit) + 1], from_row)?
+        .query_map(
+            params![
+                account_text,
+                query.after.unwrap_or(0),
+                i64::from(query.limit) + 1
+            ],
+            from_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next_after = crate::paging::trim(&mut found, query.limit);
     if let (Some((_, first)), Some((_, last))) = (found.first(), found.last()) {
@@ -153,7 +189,9 @@ pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlit
             "SELECT m.user_seq, g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq \
              WHERE m.user_seq BETWEEN ?1 AND ?2 AND g.account_id = ?3 ORDER BY m.user_seq, g.seq",
         )?;
-        let memberships = stmt.query_map(params![first, last, account_text], |row| Ok((row.get::<_, i64>(0)?, rows::group_id(row, 1)?)))?;
+        let memberships = stmt.query_map(params![first, last, account_text], |row| {
+            Ok((row.get::<_, i64>(0)?, rows::group_id(row, 1)?))
+        })?;
         for membership in memberships {
             let (user_seq, group) = membership?;
             groups.entry(user_seq).or_default().push(group);
@@ -166,5 +204,9 @@ pub fn list(conn: &Connection, account: AccountId, query: &PageQuery) -> rusqlit
         .prepare_cached("SELECT count(*) FROM users WHERE account_id = ?1")?
         .query_row([&account_text], |row| row.get(0))
         .map(rows::count)?;
-    Ok(Page { items: found.into_iter().map(|(user, _)| user).collect(), next_after, total })
+    Ok(Page {
+        items: found.into_iter().map(|(user, _)| user).collect(),
+        next_after,
+        total,
+    })
 }

@@ -46,14 +46,21 @@ where
             Err(err) => Err(crate::errors::internal(err)),
             Ok(()) => {
                 let outcome = (self.work)(conn);
-                let end = if outcome.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+                let end = if outcome.is_ok() {
+                    "RELEASE job"
+                } else {
+                    "ROLLBACK TO job; RELEASE job"
+                };
                 match conn.execute_batch(end) {
                     Ok(()) => outcome,
                     Err(err) => Err(crate::errors::internal(err)),
                 }
             }
         };
-        Box::new(WorkDone { outcome, reply: self.reply })
+        Box::new(WorkDone {
+            outcome,
+            reply: self.reply,
+        })
     }
 
     fn fail(self: Box<Self>, err: Error) {
@@ -84,7 +91,9 @@ impl Writer {
         std::thread::Builder::new()
             .name("accountd-sqlite-writer".to_owned())
             .spawn(move || write_loop(&conn, &jobs))
-            .map_err(|err| Error::Internal(format!("cannot start the SQLite writer thread: {err}")))?;
+            .map_err(|err| {
+                Error::Internal(format!("cannot start the SQLite writer thread: {err}"))
+            })?;
         Ok(Self { queue })
     }
 
@@ -122,7 +131,9 @@ fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>) {
             continue;
         }
         let completions: Vec<_> = batch.into_iter().map(|job| job.run(conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(crate::errors::internal);
+        let committed = conn
+            .execute_batch("COMMIT")
+            .map_err(crate::errors::internal);
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }

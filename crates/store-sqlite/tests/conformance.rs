@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 //! Store conformance: the behaviour every `Store` implementation must have, written against
 //! `dyn Store` so the same stories can run on another backend.
 
@@ -6,8 +7,8 @@ use std::sync::Arc;
 use accountd_core::Error;
 use accountd_core::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use accountd_core::model::{
-    Account, Environment, EnvironmentStatus, Group, GroupOwner, OAuthClient, PermissionAssignment, PermissionScope, User,
-    UserStatus,
+    Account, Environment, EnvironmentStatus, Group, GroupOwner, OAuthClient, PermissionAssignment,
+    PermissionScope, User, UserStatus,
 };
 use accountd_core::page::PageQuery;
 use accountd_core::scope::ScopeSet;
@@ -24,7 +25,10 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(&dir.path().join("store.db")).expect("open store");
-    Fixture { store: Arc::new(store), _dir: dir }
+    Fixture {
+        store: Arc::new(store),
+        _dir: dir,
+    }
 }
 
 fn now() -> OffsetDateTime {
@@ -33,8 +37,15 @@ fn now() -> OffsetDateTime {
 }
 
 async fn account(store: &dyn Store) -> AccountId {
-    let account = Account { id: AccountId::generate(), name: "Acme".into(), created_at: now() };
-    store.create_account(&account).await.expect("create account");
+    let account = Account {
+        id: AccountId::generate(),
+        name: "Acme".into(),
+        created_at: now(),
+    };
+    store
+        .create_account(&account)
+        .await
+        .expect("create account");
     account.id
 }
 
@@ -70,34 +81,76 @@ async fn users_round_trip_and_are_found_by_uid_or_email_case_insensitively() {
     f.store.create_group(acc, &g).await.expect("group");
     let u = user("Ada@Example.com", vec![g.id]);
     f.store.create_user(acc, &u).await.expect("user");
-    assert_eq!(f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get"), Some(u.clone()));
+    assert_eq!(
+        f.store
+            .get_user(acc, &UserRef::Uid(u.uid))
+            .await
+            .expect("get"),
+        Some(u.clone())
+    );
     let by_email = UserRef::Email(Email::parse("ada@EXAMPLE.com").expect("email"));
-    assert_eq!(f.store.get_user(acc, &by_email).await.expect("get"), Some(u.clone()));
+    assert_eq!(
+        f.store.get_user(acc, &by_email).await.expect("get"),
+        Some(u.clone())
+    );
     // Another account sees nothing.
     let other = account(&*f.store).await;
-    assert_eq!(f.store.get_user(other, &UserRef::Uid(u.uid)).await.expect("get"), None);
+    assert_eq!(
+        f.store
+            .get_user(other, &UserRef::Uid(u.uid))
+            .await
+            .expect("get"),
+        None
+    );
 }
 
 #[tokio::test]
 async fn uniqueness_is_enforced_as_conflict() {
     let f = fixture();
     let acc = account(&*f.store).await;
-    f.store.create_user(acc, &user("a@b.co", vec![])).await.expect("first");
+    f.store
+        .create_user(acc, &user("a@b.co", vec![]))
+        .await
+        .expect("first");
     let dup = f.store.create_user(acc, &user("A@B.CO", vec![])).await;
     assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
     // The same email in another account is fine.
     let other = account(&*f.store).await;
-    f.store.create_user(other, &user("a@b.co", vec![])).await.expect("other account");
+    f.store
+        .create_user(other, &user("a@b.co", vec![]))
+        .await
+        .expect("other account");
 
-    f.store.create_group(acc, &group("Admins")).await.expect("group");
-    assert!(matches!(f.store.create_group(acc, &group("Admins")).await, Err(Error::Conflict(_))));
+    f.store
+        .create_group(acc, &group("Admins"))
+        .await
+        .expect("group");
+    assert!(matches!(
+        f.store.create_group(acc, &group("Admins")).await,
+        Err(Error::Conflict(_))
+    ));
 
-    let env = Environment { id: EnvironmentId::parse("abc12345").expect("id"), name: "Prod".into(), status: EnvironmentStatus::Active, trial: false };
+    let env = Environment {
+        id: EnvironmentId::parse("abc12345").expect("id"),
+        name: "Prod".into(),
+        status: EnvironmentStatus::Active,
+        trial: false,
+    };
     f.store.create_environment(acc, &env).await.expect("env");
-    assert!(matches!(f.store.create_environment(other, &env).await, Err(Error::Conflict(_))));
+    assert!(matches!(
+        f.store.create_environment(other, &env).await,
+        Err(Error::Conflict(_))
+    ));
 
-    let again = Account { id: acc, name: "x".into(), created_at: now() };
-    assert!(matches!(f.store.create_account(&again).await, Err(Error::Conflict(_))));
+    let again = Account {
+        id: acc,
+        name: "x".into(),
+        created_at: now(),
+    };
+    assert!(matches!(
+        f.store.create_account(&again).await,
+        Err(Error::Conflict(_))
+    ));
 }
 
 #[tokio::test]
@@ -106,11 +159,23 @@ async fn unknown_group_ids_are_invalid_and_nothing_is_applied() {
     let acc = account(&*f.store).await;
     let foreign = account(&*f.store).await;
     let foreign_group = group("Theirs");
-    f.store.create_group(foreign, &foreign_group).await.expect("group");
+    f.store
+        .create_group(foreign, &foreign_group)
+        .await
+        .expect("group");
     let u = user("a@b.co", vec![foreign_group.id]);
     let err = f.store.create_user(acc, &u).await;
-    assert!(matches!(&err, Err(Error::Invalid { reason, .. }) if reason.contains(&foreign_group.id.to_string())), "{err:?}");
-    assert_eq!(f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get"), None);
+    assert!(
+        matches!(&err, Err(Error::Invalid { reason, .. }) if reason.contains(&foreign_group.id.to_string())),
+        "{err:?}"
+    );
+    assert_eq!(
+        f.store
+            .get_user(acc, &UserRef::Uid(u.uid))
+            .await
+            .expect("get"),
+        None
+    );
 }
 
 #[tokio::test]
@@ -130,13 +195,43 @@ async fn replace_user_sets_memberships_exactly_and_keeps_status() {
         status: None,
         modified_at: now(),
     };
-    let replaced = f.store.replace_user(acc, &UserRef::Uid(u.uid), &change).await.expect("replace").expect("found");
-    assert_eq!((replaced.groups.clone(), replaced.status, replaced.first_name.as_str()), (vec![g2.id], UserStatus::PendingInvite, "Grace"));
-    assert_eq!(f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get"), Some(replaced));
-    let cleared = UserReplacement { groups: vec![], ..change };
-    let replaced = f.store.replace_user(acc, &UserRef::Uid(u.uid), &cleared).await.expect("replace").expect("found");
+    let replaced = f
+        .store
+        .replace_user(acc, &UserRef::Uid(u.uid), &change)
+        .await
+        .expect("replace")
+        .expect("found");
+    assert_eq!(
+        (
+            replaced.groups.clone(),
+            replaced.status,
+            replaced.first_name.as_str()
+        ),
+        (vec![g2.id], UserStatus::PendingInvite, "Grace")
+    );
+    assert_eq!(
+        f.store
+            .get_user(acc, &UserRef::Uid(u.uid))
+            .await
+            .expect("get"),
+        Some(replaced)
+    );
+    let cleared = UserReplacement {
+        groups: vec![],
+        ..change
+    };
+    let replaced = f
+        .store
+        .replace_user(acc, &UserRef::Uid(u.uid), &cleared)
+        .await
+        .expect("replace")
+        .expect("found");
     assert!(replaced.groups.is_empty());
-    let missing = f.store.replace_user(acc, &UserRef::Uid(UserId::generate()), &cleared).await.expect("replace");
+    let missing = f
+        .store
+        .replace_user(acc, &UserRef::Uid(UserId::generate()), &cleared)
+        .await
+        .expect("replace");
     assert_eq!(missing, None);
 }
 
@@ -149,16 +244,39 @@ async fn deleting_a_group_removes_its_memberships_and_permissions() {
     f.store.create_group(acc, &drop).await.expect("drop");
     let u = user("a@b.co", vec![keep.id, drop.id]);
     f.store.create_user(acc, &u).await.expect("user");
-    let perm = |g: GroupId| PermissionAssignment { group: g, name: "account-viewer".into(), scope: PermissionScope::Account(acc) };
-    f.store.set_group_permissions(acc, keep.id, &[perm(keep.id)]).await.expect("perm keep");
-    f.store.set_group_permissions(acc, drop.id, &[perm(drop.id)]).await.expect("perm drop");
+    let perm = |g: GroupId| PermissionAssignment {
+        group: g,
+        name: "account-viewer".into(),
+        scope: PermissionScope::Account(acc),
+    };
+    f.store
+        .set_group_permissions(acc, keep.id, &[perm(keep.id)])
+        .await
+        .expect("perm keep");
+    f.store
+        .set_group_permissions(acc, drop.id, &[perm(drop.id)])
+        .await
+        .expect("perm drop");
     assert_eq!(f.store.list_permissions(acc).await.expect("list").len(), 2);
 
     assert!(f.store.delete_group(acc, drop.id).await.expect("delete"));
-    assert!(!f.store.delete_group(acc, drop.id).await.expect("delete again"));
-    let after = f.store.get_user(acc, &UserRef::Uid(u.uid)).await.expect("get").expect("user");
+    assert!(
+        !f.store
+            .delete_group(acc, drop.id)
+            .await
+            .expect("delete again")
+    );
+    let after = f
+        .store
+        .get_user(acc, &UserRef::Uid(u.uid))
+        .await
+        .expect("get")
+        .expect("user");
     assert_eq!(after.groups, vec![keep.id]);
-    assert_eq!(f.store.list_permissions(acc).await.expect("list"), vec![perm(keep.id)]);
+    assert_eq!(
+        f.store.list_permissions(acc).await.expect("list"),
+        vec![perm(keep.id)]
+    );
 }
 
 #[tokio::test]
@@ -176,16 +294,48 @@ async fn deleting_an_account_removes_everything_and_reset_keeps_clients() {
     f.store.put_client(&client, false).await.expect("client");
     let g = group("G");
     f.store.create_group(acc, &g).await.expect("group");
-    f.store.create_user(acc, &user("a@b.co", vec![g.id])).await.expect("user");
+    f.store
+        .create_user(acc, &user("a@b.co", vec![g.id]))
+        .await
+        .expect("user");
 
     assert!(f.store.reset_account(acc).await.expect("reset"));
-    let page = f.store.list_users(acc, &PageQuery { after: None, limit: 10 }).await.expect("list");
+    let page = f
+        .store
+        .list_users(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .expect("list");
     assert_eq!(page.total, 0);
-    assert_eq!(f.store.list_groups(acc, &PageQuery { after: None, limit: 10 }).await.expect("groups").total, 0);
-    assert_eq!(f.store.find_client("dt0s02.TEST").await.expect("find"), Some(client));
+    assert_eq!(
+        f.store
+            .list_groups(
+                acc,
+                &PageQuery {
+                    after: None,
+                    limit: 10
+                }
+            )
+            .await
+            .expect("groups")
+            .total,
+        0
+    );
+    assert_eq!(
+        f.store.find_client("dt0s02.TEST").await.expect("find"),
+        Some(client)
+    );
 
     assert!(f.store.delete_account(acc).await.expect("delete"));
-    assert_eq!(f.store.find_client("dt0s02.TEST").await.expect("find"), None);
+    assert_eq!(
+        f.store.find_client("dt0s02.TEST").await.expect("find"),
+        None
+    );
     assert_eq!(f.store.get_account(acc).await.expect("get"), None);
 }
 
@@ -194,12 +344,19 @@ async fn keyset_paging_returns_every_user_once() {
     let f = fixture();
     let acc = account(&*f.store).await;
     for n in 0..25 {
-        f.store.create_user(acc, &user(&format!("u{n}@b.co"), vec![])).await.expect("user");
+        f.store
+            .create_user(acc, &user(&format!("u{n}@b.co"), vec![]))
+            .await
+            .expect("user");
     }
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = f.store.list_users(acc, &PageQuery { after, limit: 7 }).await.expect("page");
+        let page = f
+            .store
+            .list_users(acc, &PageQuery { after, limit: 7 })
+            .await
+            .expect("page");
         assert_eq!(page.total, 25);
         assert!(page.items.len() <= 7);
         seen.extend(page.items.into_iter().map(|u| u.email.as_str().to_owned()));
@@ -249,11 +406,34 @@ async fn group_updates_and_clients_replace() {
     let (a, b) = (group("A"), group("B"));
     f.store.create_group(acc, &a).await.expect("a");
     f.store.create_group(acc, &b).await.expect("b");
-    let change = GroupChange { name: "B".into(), description: "d".into(), updated_at: now() };
-    assert!(matches!(f.store.update_group(acc, a.id, &change).await, Err(Error::Conflict(_))));
-    let change = GroupChange { name: "A2".into(), description: "d".into(), updated_at: now() };
-    let updated = f.store.update_group(acc, a.id, &change).await.expect("update").expect("found");
-    assert_eq!((updated.name.as_str(), updated.description.as_str(), updated.created_at), ("A2", "d", a.created_at));
+    let change = GroupChange {
+        name: "B".into(),
+        description: "d".into(),
+        updated_at: now(),
+    };
+    assert!(matches!(
+        f.store.update_group(acc, a.id, &change).await,
+        Err(Error::Conflict(_))
+    ));
+    let change = GroupChange {
+        name: "A2".into(),
+        description: "d".into(),
+        updated_at: now(),
+    };
+    let updated = f
+        .store
+        .update_group(acc, a.id, &change)
+        .await
+        .expect("update")
+        .expect("found");
+    assert_eq!(
+        (
+            updated.name.as_str(),
+            updated.description.as_str(),
+            updated.created_at
+        ),
+        ("A2", "d", a.created_at)
+    );
 
     let client = OAuthClient {
         client_id: "dt0s02.X".into(),
@@ -264,12 +444,29 @@ async fn group_updates_and_clients_replace() {
         created_at: now(),
     };
     f.store.put_client(&client, false).await.expect("create");
-    assert!(matches!(f.store.put_client(&client, false).await, Err(Error::Conflict(_))));
-    let rotated = OAuthClient { secret_digest: Secret::new("two").digest(), ..client.clone() };
+    assert!(matches!(
+        f.store.put_client(&client, false).await,
+        Err(Error::Conflict(_))
+    ));
+    let rotated = OAuthClient {
+        secret_digest: Secret::new("two").digest(),
+        ..client.clone()
+    };
     f.store.put_client(&rotated, true).await.expect("replace");
-    let found = f.store.find_client("dt0s02.X").await.expect("find").expect("client");
+    let found = f
+        .store
+        .find_client("dt0s02.X")
+        .await
+        .expect("find")
+        .expect("client");
     assert!(found.secret_digest.matches(&Secret::new("two")));
     let other = account(&*f.store).await;
-    let stolen = OAuthClient { account: other, ..client };
-    assert!(matches!(f.store.put_client(&stolen, true).await, Err(Error::Conflict(_))));
+    let stolen = OAuthClient {
+        account: other,
+        ..client
+    };
+    assert!(matches!(
+        f.store.put_client(&stolen, true).await,
+        Err(Error::Conflict(_))
+    ));
 }

@@ -23,7 +23,12 @@ use tempfile::TempDir;
 pub const ADMIN_TOKEN: &str = "testkit-admin-token-0123456789";
 
 /// Every scope, for clients that may do anything.
-pub const ALL_SCOPES: [&str; 4] = ["account-idm-read", "account-idm-write", "account-env-read", "account-env-write"];
+pub const ALL_SCOPES: [&str; 4] = [
+    "account-idm-read",
+    "account-idm-write",
+    "account-env-read",
+    "account-env-write",
+];
 
 /// Options for [`TestApp`].
 #[derive(Debug, Clone, Default)]
@@ -63,7 +68,13 @@ impl TestAppBuilder {
     pub async fn try_spawn(self) -> Result<TestApp, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
-        let mut app = TestApp { dir, clock, options: self, server: None, demo: None };
+        let mut app = TestApp {
+            dir,
+            clock,
+            options: self,
+            server: None,
+            demo: None,
+        };
         app.start().await?;
         Ok(app)
     }
@@ -96,7 +107,8 @@ impl TestApp {
     }
 
     fn config(&self) -> Result<Config, String> {
-        let mut config = Config::with_database(format!("sqlite://{}", self.database_path().display()));
+        let mut config =
+            Config::with_database(format!("sqlite://{}", self.database_path().display()));
         if !self.options.no_admin {
             config.admin_token = Some(ADMIN_TOKEN.to_owned());
         }
@@ -184,24 +196,46 @@ impl TestApp {
     pub async fn new_account(&self) -> TestAccount {
         let admin = self.admin();
         let account = admin
-            .create_account(&AccountCreateRequest { uuid: None, name: "Test account".into() })
+            .create_account(&AccountCreateRequest {
+                uuid: None,
+                name: "Test account".into(),
+            })
             .await
             .unwrap_or_else(|e| panic!("create account: {e}"));
         let environment = admin
-            .create_environment(&account.uuid, &EnvironmentRequest { id: None, name: "Production".into(), status: None, trial: None })
+            .create_environment(
+                &account.uuid,
+                &EnvironmentRequest {
+                    id: None,
+                    name: "Production".into(),
+                    status: None,
+                    trial: None,
+                },
+            )
             .await
             .unwrap_or_else(|e| panic!("create environment: {e}"));
-        TestAccount { uuid: account.uuid, environment: environment.id }
+        TestAccount {
+            uuid: account.uuid,
+            environment: environment.id,
+        }
     }
 
     /// Creates an OAuth client with `scopes` on the account; returns `(client_id, client_secret)`.
     pub async fn oauth_client(&self, account: &TestAccount, scopes: &[&str]) -> (String, String) {
         let created = self
             .admin()
-            .create_client(&account.uuid, &OAuthClientCreateRequest { scopes: scopes.iter().map(|s| s.to_string()).collect(), name: None })
+            .create_client(
+                &account.uuid,
+                &OAuthClientCreateRequest {
+                    scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                    name: None,
+                },
+            )
             .await
             .unwrap_or_else(|e| panic!("create OAuth client: {e}"));
-        let secret = created.client_secret.unwrap_or_else(|| panic!("the created client has no secret"));
+        let secret = created
+            .client_secret
+            .unwrap_or_else(|| panic!("the created client has no secret"));
         (created.client_id, secret)
     }
 
@@ -213,12 +247,21 @@ impl TestApp {
 
     /// A typed client with explicit credentials.
     pub fn client_with(&self, account: &str, client_id: String, client_secret: String) -> Client {
-        let credentials = Credentials::ClientCredentials { token_url: self.token_url(), client_id, client_secret, scope: None };
+        let credentials = Credentials::ClientCredentials {
+            token_url: self.token_url(),
+            client_id,
+            client_secret,
+            scope: None,
+        };
         Client::new(self.base_url(), account, credentials).unwrap_or_else(|e| panic!("client: {e}"))
     }
 
     /// A bearer token for a new client with `scopes` on `account`.
     pub async fn token(&self, account: &TestAccount, scopes: &[&str]) -> String {
-        self.client(account, scopes).await.token().await.unwrap_or_else(|e| panic!("token: {e}"))
+        self.client(account, scopes)
+            .await
+            .token()
+            .await
+            .unwrap_or_else(|e| panic!("token: {e}"))
     }
 }

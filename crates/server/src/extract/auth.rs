@@ -18,8 +18,14 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| missing_token("the Authorization header is not valid text"))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
-        _ => Err(missing_token("the Authorization header must be 'Bearer <token>'")),
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim())
+        }
+        _ => Err(missing_token(
+            "the Authorization header must be 'Bearer <token>'",
+        )),
     }
 }
 
@@ -29,7 +35,10 @@ pub struct Auth(pub Principal);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts)?;
         Ok(Auth(state.core.authenticate(token).await?))
     }
@@ -41,7 +50,10 @@ pub struct AdminAuth(pub Admin);
 impl FromRequestParts<AppState> for AdminAuth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let presented = bearer_token(parts).ok().map(Secret::new);
         Ok(AdminAuth(state.core.admin(presented.as_ref())?))
     }

@@ -25,13 +25,19 @@ where
             }
         })?;
         if bytes.is_empty() {
-            return Err(ApiError::BadRequest("a JSON request body is required".to_owned()));
+            return Err(ApiError::BadRequest(
+                "a JSON request body is required".to_owned(),
+            ));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let path = err.path().to_string();
             let inner = err.into_inner();
-            let place = if path == "." { String::new() } else { format!(" at '{path}'") };
+            let place = if path == "." {
+                String::new()
+            } else {
+                format!(" at '{path}'")
+            };
             ApiError::BadRequest(format!("the request body is not valid{place}: {inner}"))
         })?;
         deserializer

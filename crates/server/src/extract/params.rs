@@ -25,15 +25,24 @@ impl ListParams {
         }
         let page_size = parse_page_size(size.as_deref())?;
         if key.as_deref() == Some("") {
-            return Err(Error::invalid("nextPageKey", "must not be empty; omit it to start from the first page").into());
+            return Err(Error::invalid(
+                "nextPageKey",
+                "must not be empty; omit it to start from the first page",
+            )
+            .into());
         }
-        Ok(Self { page_size, page_key: key })
+        Ok(Self {
+            page_size,
+            page_key: key,
+        })
     }
 }
 
 fn set_once(slot: &mut Option<String>, name: &str, value: String) -> ApiResult<()> {
     if slot.is_some() {
-        return Err(ApiError::BadRequest(format!("the query parameter '{name}' was given more than once")));
+        return Err(ApiError::BadRequest(format!(
+            "the query parameter '{name}' was given more than once"
+        )));
     }
     *slot = Some(value);
     Ok(())
@@ -42,11 +51,16 @@ fn set_once(slot: &mut Option<String>, name: &str, value: String) -> ApiResult<(
 /// `{accountUuid}` of an API path. A malformed one is a 403 (CONTRACT.md): no token is valid
 /// for an account that cannot exist.
 pub fn account_path(text: &str) -> ApiResult<AccountId> {
-    AccountId::parse(text)
-        .ok_or_else(|| Error::Forbidden(format!("the access token is not valid for account '{text}'")).into())
+    AccountId::parse(text).ok_or_else(|| {
+        Error::Forbidden(format!(
+            "the access token is not valid for account '{text}'"
+        ))
+        .into()
+    })
 }
 
 /// `{accountUuid}` of an admin path: a malformed one names no account (404).
 pub fn admin_account_path(text: &str) -> ApiResult<AccountId> {
-    AccountId::parse(text).ok_or_else(|| Error::NotFound(format!("account '{text}' not found")).into())
+    AccountId::parse(text)
+        .ok_or_else(|| Error::NotFound(format!("account '{text}' not found")).into())
 }

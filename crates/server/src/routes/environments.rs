@@ -12,7 +12,10 @@ use crate::state::AppState;
 use crate::wire;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/env/v1/accounts/{accountUuid}/environments", get(list_environments))
+    Router::new().route(
+        "/env/v1/accounts/{accountUuid}/environments",
+        get(list_environments),
+    )
 }
 
 async fn list_environments(
@@ -23,7 +26,10 @@ async fn list_environments(
 ) -> ApiResult<Json<EnvironmentCollection>> {
     let access = principal.env_reader(account_path(&account)?)?;
     let params = ListParams::parse(query.as_deref())?;
-    let listing = app.core.list_environments(&access, params.page_size, params.page_key.as_deref()).await?;
+    let listing = app
+        .core
+        .list_environments(&access, params.page_size, params.page_key.as_deref())
+        .await?;
     Ok(Json(EnvironmentCollection {
         next_page_key: listing.next_page_key,
         total_count: listing.total,

@@ -3,10 +3,10 @@
 use accountd_core::groups::GroupInput;
 use accountd_proto::{Group, GroupCollection, GroupCreateRequest};
 use axum::Json;
+use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::Router;
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody, ListParams, account_path};
@@ -15,7 +15,10 @@ use crate::wire;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/iam/v1/accounts/{accountUuid}/groups", get(list_groups).post(create_group))
+        .route(
+            "/iam/v1/accounts/{accountUuid}/groups",
+            get(list_groups).post(create_group),
+        )
         .route(
             "/iam/v1/accounts/{accountUuid}/groups/{groupId}",
             get(get_group).put(update_group).delete(delete_group),
@@ -23,7 +26,10 @@ pub fn router() -> Router<AppState> {
 }
 
 fn input(body: GroupCreateRequest) -> GroupInput {
-    GroupInput { name: body.name, description: body.description }
+    GroupInput {
+        name: body.name,
+        description: body.description,
+    }
 }
 
 async fn list_groups(
@@ -34,7 +40,10 @@ async fn list_groups(
 ) -> ApiResult<Json<GroupCollection>> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let params = ListParams::parse(query.as_deref())?;
-    let listing = app.core.list_groups(&access, params.page_size, params.page_key.as_deref()).await?;
+    let listing = app
+        .core
+        .list_groups(&access, params.page_size, params.page_key.as_deref())
+        .await?;
     Ok(Json(GroupCollection {
         next_page_key: listing.next_page_key,
         total_count: listing.total,
@@ -49,7 +58,9 @@ async fn create_group(
     JsonBody(body): JsonBody<GroupCreateRequest>,
 ) -> ApiResult<Json<Group>> {
     let access = principal.idm_writer(account_path(&account)?)?;
-    Ok(Json(wire::group(app.core.create_group(&access, &input(body)).await?)))
+    Ok(Json(wire::group(
+        app.core.create_group(&access, &input(body)).await?,
+    )))
 }
 
 async fn get_group(
@@ -58,7 +69,9 @@ async fn get_group(
     Path((account, group)): Path<(String, String)>,
 ) -> ApiResult<Json<Group>> {
     let access = principal.idm_reader(account_path(&account)?)?;
-    Ok(Json(wire::group(app.core.get_group(&access, &group).await?)))
+    Ok(Json(wire::group(
+        app.core.get_group(&access, &group).await?,
+    )))
 }
 
 async fn update_group(
@@ -68,7 +81,9 @@ async fn update_group(
     JsonBody(body): JsonBody<GroupCreateRequest>,
 ) -> ApiResult<Json<Group>> {
     let access = principal.idm_writer(account_path(&account)?)?;
-    Ok(Json(wire::group(app.core.update_group(&access, &group, &input(body)).await?)))
+    Ok(Json(wire::group(
+        app.core.update_group(&access, &group, &input(body)).await?,
+    )))
 }
 
 async fn delete_group(

@@ -72,15 +72,27 @@ async fn errors_in_envelope(request: Request, next: Next) -> Response {
     let message = match status {
         StatusCode::METHOD_NOT_ALLOWED => {
             // axum adds the `Allow` header after this layer runs; it is on the response.
-            format!("method {method} is not allowed on this path; the Allow header lists the allowed methods")
+            format!(
+                "method {method} is not allowed on this path; the Allow header lists the allowed methods"
+            )
         }
         StatusCode::PAYLOAD_TOO_LARGE => {
-            format!("the request body is larger than the limit of {} bytes", crate::BODY_LIMIT_BYTES)
+            format!(
+                "the request body is larger than the limit of {} bytes",
+                crate::BODY_LIMIT_BYTES
+            )
         }
         other => other.canonical_reason().unwrap_or("error").to_owned(),
     };
-    let body = serde_json::to_vec(&accountd_proto::ErrorEnvelope::new(status.as_u16(), message)).unwrap_or_default();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let body = serde_json::to_vec(&accountd_proto::ErrorEnvelope::new(
+        status.as_u16(),
+        message,
+    ))
+    .unwrap_or_default();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
 }

@@ -12,7 +12,10 @@ use crate::state::AppState;
 use crate::wire;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/iam/v1/accounts/{accountUuid}/permissions", get(list_permissions))
+    Router::new().route(
+        "/iam/v1/accounts/{accountUuid}/permissions",
+        get(list_permissions),
+    )
 }
 
 async fn list_permissions(
@@ -22,5 +25,7 @@ async fn list_permissions(
 ) -> ApiResult<Json<PermissionCollection>> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let permissions = app.core.list_permissions(&access).await?;
-    Ok(Json(PermissionCollection { permissions: permissions.into_iter().map(wire::permission).collect() }))
+    Ok(Json(PermissionCollection {
+        permissions: permissions.into_iter().map(wire::permission).collect(),
+    }))
 }

@@ -22,7 +22,10 @@ pub fn router() -> Router<AppState> {
 fn oauth_error(status: StatusCode, code: &str, description: impl Into<String>) -> Response {
     let mut response = (
         status,
-        Json(OAuthErrorResponse { error: code.to_owned(), error_description: description.into() }),
+        Json(OAuthErrorResponse {
+            error: code.to_owned(),
+            error_description: description.into(),
+        }),
     )
         .into_response();
     no_store(response.headers_mut());
@@ -40,9 +43,12 @@ fn invalid_request(description: impl Into<String>) -> Response {
 }
 
 /// Credentials from `Authorization: Basic` (RFC 6749 §2.3.1: both parts form-urlencoded).
-fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, Response> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let malformed = || invalid_request("the Authorization header must be 'Basic base64(client_id:client_secret)'");
+/// The error is the `invalid_request` description.
+fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, &'static str> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let malformed = || "the Authorization header must be 'Basic base64(client_id:client_secret)'";
     let text = value.to_str().map_err(|_| malformed())?;
     let (scheme, encoded) = text.split_once(' ').ok_or_else(malformed)?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -51,20 +57,39 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, Re
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
     let decoded = String::from_utf8(decoded).map_err(|_| malformed())?;
     let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
-    let unescape = |part: &str| form_urlencoded::parse(format!("x={part}").as_bytes()).next().map(|(_, v)| v.into_owned());
-    Ok(Some((unescape(id).unwrap_or_default(), unescape(secret).unwrap_or_default())))
+    let unescape = |part: &str| {
+        form_urlencoded::parse(format!("x={part}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
+    Ok(Some((
+        unescape(id).unwrap_or_default(),
+        unescape(secret).unwrap_or_default(),
+    )))
 }
 
 async fn issue_token(State(app): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
-        return invalid_request("the token request must be sent as application/x-www-form-urlencoded");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/x-www-form-urlencoded")
+    {
+        return invalid_request(
+            "the token request must be sent as application/x-www-form-urlencoded",
+        );
     }
     let body = match Bytes::from_request(request, &()).await {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "the request body is too large");
+            return oauth_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "the request body is too large",
+            );
         }
         Err(_) => return invalid_request("the request body could not be read"),
     };
@@ -76,15 +101,22 @@ async fn issue_token(State(app): State<AppState>, request: Request) -> Response 
         }
         fields.push((name.into_owned(), value.into_owned()));
     }
-    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
 
     let basic = match basic_credentials(&headers) {
         Ok(basic) => basic,
-        Err(response) => return response,
+        Err(description) => return invalid_request(description),
     };
     let (client_id, client_secret, via_basic) = match basic {
         Some(_) if field("client_secret").is_some() => {
-            return invalid_request("send the client credentials either with HTTP Basic or in the body, not both");
+            return invalid_request(
+                "send the client credentials either with HTTP Basic or in the body, not both",
+            );
         }
         Some((id, secret)) => (Some(id), Some(secret), true),
         None => (field("client_id"), field("client_secret"), false),
@@ -121,9 +153,10 @@ fn grant_error(err: GrantError) -> Response {
         GrantError::InvalidClient { message, via_basic } => {
             let mut response = oauth_error(StatusCode::UNAUTHORIZED, code, message);
             if via_basic {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"accountd\""));
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"accountd\""),
+                );
             }
             response
         }
@@ -138,7 +171,11 @@ fn grant_error(err: GrantError) -> Response {
                 accountd_core::Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
-            oauth_error(status, "server_error", format!("the server could not issue a token (error id {error_id})"))
+            oauth_error(
+                status,
+                "server_error",
+                format!("the server could not issue a token (error id {error_id})"),
+            )
         }
     }
 }

@@ -3,10 +3,10 @@
 use accountd_core::users::UserInput;
 use accountd_proto::{User, UserCollection, UserCreateRequest};
 use axum::Json;
+use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::Router;
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody, ListParams, account_path};
@@ -15,7 +15,10 @@ use crate::wire;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/iam/v1/accounts/{accountUuid}/users", get(list_users).post(create_user))
+        .route(
+            "/iam/v1/accounts/{accountUuid}/users",
+            get(list_users).post(create_user),
+        )
         .route(
             "/iam/v1/accounts/{accountUuid}/users/{userId}",
             get(get_user).put(update_user).delete(delete_user),
@@ -23,7 +26,12 @@ pub fn router() -> Router<AppState> {
 }
 
 fn input(body: UserCreateRequest) -> UserInput {
-    UserInput { email: body.email, first_name: body.first_name, last_name: body.last_name, groups: body.groups }
+    UserInput {
+        email: body.email,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        groups: body.groups,
+    }
 }
 
 async fn list_users(
@@ -34,7 +42,10 @@ async fn list_users(
 ) -> ApiResult<Json<UserCollection>> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let params = ListParams::parse(query.as_deref())?;
-    let listing = app.core.list_users(&access, params.page_size, params.page_key.as_deref()).await?;
+    let listing = app
+        .core
+        .list_users(&access, params.page_size, params.page_key.as_deref())
+        .await?;
     Ok(Json(UserCollection {
         next_page_key: listing.next_page_key,
         total_count: listing.total,
@@ -69,7 +80,9 @@ async fn update_user(
     JsonBody(body): JsonBody<UserCreateRequest>,
 ) -> ApiResult<Json<User>> {
     let access = principal.idm_writer(account_path(&account)?)?;
-    Ok(Json(wire::user(app.core.update_user(&access, &user, &input(body)).await?)))
+    Ok(Json(wire::user(
+        app.core.update_user(&access, &user, &input(body)).await?,
+    )))
 }
 
 async fn delete_user(

@@ -14,9 +14,18 @@ use crate::wire;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/v1/accounts", get(list_accounts).post(create_account))
-        .route("/admin/v1/accounts/{accountUuid}", get(get_account).delete(delete_account))
-        .route("/admin/v1/accounts/{accountUuid}/reset", post(reset_account))
+        .route(
+            "/admin/v1/accounts",
+            get(list_accounts).post(create_account),
+        )
+        .route(
+            "/admin/v1/accounts/{accountUuid}",
+            get(get_account).delete(delete_account),
+        )
+        .route(
+            "/admin/v1/accounts/{accountUuid}/reset",
+            post(reset_account),
+        )
 }
 
 async fn create_account(
@@ -24,13 +33,21 @@ async fn create_account(
     AdminAuth(admin): AdminAuth,
     JsonBody(body): JsonBody<AccountCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<Account>)> {
-    let account = app.core.create_account(&admin, body.uuid.as_deref(), &body.name).await?;
+    let account = app
+        .core
+        .create_account(&admin, body.uuid.as_deref(), &body.name)
+        .await?;
     Ok((StatusCode::CREATED, Json(wire::account(account))))
 }
 
-async fn list_accounts(State(app): State<AppState>, AdminAuth(admin): AdminAuth) -> ApiResult<Json<AccountList>> {
+async fn list_accounts(
+    State(app): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> ApiResult<Json<AccountList>> {
     let accounts = app.core.list_accounts(&admin).await?;
-    Ok(Json(AccountList { accounts: accounts.into_iter().map(wire::account).collect() }))
+    Ok(Json(AccountList {
+        accounts: accounts.into_iter().map(wire::account).collect(),
+    }))
 }
 
 async fn get_account(
@@ -38,7 +55,10 @@ async fn get_account(
     AdminAuth(admin): AdminAuth,
     Path(account): Path<String>,
 ) -> ApiResult<Json<Account>> {
-    let account = app.core.get_account(&admin, admin_account_path(&account)?).await?;
+    let account = app
+        .core
+        .get_account(&admin, admin_account_path(&account)?)
+        .await?;
     Ok(Json(wire::account(account)))
 }
 
@@ -47,7 +67,9 @@ async fn delete_account(
     AdminAuth(admin): AdminAuth,
     Path(account): Path<String>,
 ) -> ApiResult<StatusCode> {
-    app.core.delete_account(&admin, admin_account_path(&account)?).await?;
+    app.core
+        .delete_account(&admin, admin_account_path(&account)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -58,6 +80,8 @@ async fn reset_account(
     AdminAuth(admin): AdminAuth,
     Path(account): Path<String>,
 ) -> ApiResult<StatusCode> {
-    app.core.reset_account(&admin, admin_account_path(&account)?).await?;
+    app.core
+        .reset_account(&admin, admin_account_path(&account)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,8 +15,14 @@ use crate::wire;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/v1/accounts/{accountUuid}/clients", get(list_clients).post(create_client))
-        .route("/admin/v1/accounts/{accountUuid}/clients/{clientId}", delete(delete_client))
+        .route(
+            "/admin/v1/accounts/{accountUuid}/clients",
+            get(list_clients).post(create_client),
+        )
+        .route(
+            "/admin/v1/accounts/{accountUuid}/clients/{clientId}",
+            delete(delete_client),
+        )
 }
 
 async fn create_client(
@@ -25,9 +31,20 @@ async fn create_client(
     Path(account): Path<String>,
     JsonBody(body): JsonBody<OAuthClientCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<OAuthClient>)> {
-    let input = ClientInput { client_id: None, client_secret: None, name: body.name, scopes: body.scopes };
-    let (client, secret) = app.core.create_client(&admin, admin_account_path(&account)?, &input).await?;
-    Ok((StatusCode::CREATED, Json(wire::client(client, Some(secret.expose().to_owned())))))
+    let input = ClientInput {
+        client_id: None,
+        client_secret: None,
+        name: body.name,
+        scopes: body.scopes,
+    };
+    let (client, secret) = app
+        .core
+        .create_client(&admin, admin_account_path(&account)?, &input)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(wire::client(client, Some(secret.expose().to_owned()))),
+    ))
 }
 
 async fn list_clients(
@@ -35,8 +52,13 @@ async fn list_clients(
     AdminAuth(admin): AdminAuth,
     Path(account): Path<String>,
 ) -> ApiResult<Json<OAuthClientList>> {
-    let clients = app.core.list_clients(&admin, admin_account_path(&account)?).await?;
-    Ok(Json(OAuthClientList { clients: clients.into_iter().map(|c| wire::client(c, None)).collect() }))
+    let clients = app
+        .core
+        .list_clients(&admin, admin_account_path(&account)?)
+        .await?;
+    Ok(Json(OAuthClientList {
+        clients: clients.into_iter().map(|c| wire::client(c, None)).collect(),
+    }))
 }
 
 async fn delete_client(
@@ -44,6 +66,8 @@ async fn delete_client(
     AdminAuth(admin): AdminAuth,
     Path((account, client)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app.core.delete_client(&admin, admin_account_path(&account)?, &client).await?;
+    app.core
+        .delete_client(&admin, admin_account_path(&account)?, &client)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

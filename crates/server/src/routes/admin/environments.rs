@@ -16,7 +16,10 @@ use crate::wire;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/v1/accounts/{accountUuid}/environments", get(list_environments).post(create_environment))
+        .route(
+            "/admin/v1/accounts/{accountUuid}/environments",
+            get(list_environments).post(create_environment),
+        )
         .route(
             "/admin/v1/accounts/{accountUuid}/environments/{environmentId}",
             put(update_environment).delete(delete_environment),
@@ -37,7 +40,10 @@ async fn list_environments(
     AdminAuth(admin): AdminAuth,
     Path(account): Path<String>,
 ) -> ApiResult<Json<EnvironmentCollection>> {
-    let environments = app.core.all_environments(&admin, admin_account_path(&account)?).await?;
+    let environments = app
+        .core
+        .all_environments(&admin, admin_account_path(&account)?)
+        .await?;
     Ok(Json(EnvironmentCollection {
         next_page_key: None,
         total_count: u64::try_from(environments.len()).unwrap_or(u64::MAX),
@@ -51,7 +57,10 @@ async fn create_environment(
     Path(account): Path<String>,
     JsonBody(body): JsonBody<EnvironmentRequest>,
 ) -> ApiResult<(StatusCode, Json<Environment>)> {
-    let environment = app.core.create_environment(&admin, admin_account_path(&account)?, &input(body)).await?;
+    let environment = app
+        .core
+        .create_environment(&admin, admin_account_path(&account)?, &input(body))
+        .await?;
     Ok((StatusCode::CREATED, Json(wire::environment(environment))))
 }
 
@@ -62,7 +71,10 @@ async fn update_environment(
     JsonBody(body): JsonBody<EnvironmentRequest>,
 ) -> ApiResult<Json<Environment>> {
     let account = admin_account_path(&account)?;
-    let updated = app.core.update_environment(&admin, account, &environment, &input(body)).await?;
+    let updated = app
+        .core
+        .update_environment(&admin, account, &environment, &input(body))
+        .await?;
     Ok(Json(wire::environment(updated)))
 }
 
@@ -71,6 +83,8 @@ async fn delete_environment(
     AdminAuth(admin): AdminAuth,
     Path((account, environment)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app.core.delete_environment(&admin, admin_account_path(&account)?, &environment).await?;
+    app.core
+        .delete_environment(&admin, admin_account_path(&account)?, &environment)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,5 +9,8 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(accounts::router()).merge(environments::router()).merge(clients::router())
+    Router::new()
+        .merge(accounts::router())
+        .merge(environments::router())
+        .merge(clients::router())
 }
