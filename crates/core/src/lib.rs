@@ -20,6 +20,7 @@ pub mod secret;
 pub mod service;
 pub mod store;
 pub mod token;
+pub mod token_cache;
 pub mod users;
 pub mod validate;
 

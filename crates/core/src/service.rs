@@ -9,6 +9,7 @@ use crate::page::PageKeys;
 use crate::secret::{Secret, SecretDigest, random_bytes};
 use crate::store::Store;
 use crate::token::{TokenRejection, TokenSigner};
+use crate::token_cache::TokenCache;
 use crate::{Error, Result};
 
 /// Settings the domain needs; the server fills them from its configuration.
@@ -33,6 +34,7 @@ pub struct Accountd {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) tokens: TokenSigner,
+    verified_tokens: TokenCache,
     pub(crate) pages: PageKeys,
     pub(crate) settings: Settings,
 }
@@ -54,6 +56,7 @@ impl Accountd {
             store,
             clock,
             tokens: TokenSigner::new(MacKey::from_bytes(token_key)),
+            verified_tokens: TokenCache::default(),
             pages: PageKeys::new(MacKey::from_bytes(page_key)),
             settings,
         })
@@ -76,16 +79,23 @@ impl Accountd {
     /// revokes its tokens at once).
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
         let now = self.clock.now().unix_timestamp();
-        let token = self.tokens.verify(bearer, now).map_err(|rejection| {
-            Error::Unauthenticated(match rejection {
-                TokenRejection::Expired => {
-                    "the access token has expired; request a new one".to_owned()
-                }
-                TokenRejection::Malformed | TokenRejection::BadSignature => {
-                    "the access token is not valid".to_owned()
-                }
-            })
-        })?;
+        let token = match self.verified_tokens.get(bearer, now) {
+            Some(token) => token,
+            None => {
+                let token = self.tokens.verify(bearer, now).map_err(|rejection| {
+                    Error::Unauthenticated(match rejection {
+                        TokenRejection::Expired => {
+                            "the access token has expired; request a new one".to_owned()
+                        }
+                        TokenRejection::Malformed | TokenRejection::BadSignature => {
+                            "the access token is not valid".to_owned()
+                        }
+                    })
+                })?;
+                self.verified_tokens.insert(bearer, token.clone(), now);
+                token
+            }
+        };
         match self.store.find_client(&token.client_id).await? {
             Some(client) if client.account == token.account => Ok(Principal {
                 client_id: token.client_id,
