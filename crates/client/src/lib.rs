@@ -77,10 +77,6 @@ impl Client {
 
 /// Percent-encodes one path segment (a user id may be an email address).
 pub(crate) fn segment(text: &str) -> String {
-    form_urlencoded_segment(text)
-}
-
-fn form_urlencoded_segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
