@@ -75,28 +75,17 @@ pub fn list(
     account: AccountId,
     query: &PageQuery,
 ) -> rusqlite::Result<Page<Environment>> {
-    let account = account.to_string();
-    let mut stmt = conn.prepare_cached(
+    let fetched = crate::paging::fetch(
+        conn,
         "SELECT id, name, status, trial, seq FROM environments WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT count(*) FROM environments WHERE account_id = ?1",
+        &account.to_string(),
+        query,
+        |row| Ok((from_row(row)?, row.get(4)?)),
     )?;
-    let mut rows_with_seq = stmt
-        .query_map(
-            params![
-                account,
-                query.after.unwrap_or(0),
-                i64::from(query.limit) + 1
-            ],
-            |row| Ok((from_row(row)?, row.get::<_, i64>(4)?)),
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn
-        .prepare_cached("SELECT count(*) FROM environments WHERE account_id = ?1")?
-        .query_row([&account], |row| row.get(0))
-        .map(rows::count)?;
-    let next_after = crate::paging::trim(&mut rows_with_seq, query.limit);
     Ok(Page {
-        items: rows_with_seq.into_iter().map(|(env, _)| env).collect(),
-        next_after,
-        total,
+        items: fetched.rows.into_iter().map(|(env, _)| env).collect(),
+        next_after: fetched.next_after,
+        total: fetched.total,
     })
 }

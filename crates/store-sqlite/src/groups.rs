@@ -122,28 +122,19 @@ pub fn list(
     account: AccountId,
     query: &PageQuery,
 ) -> rusqlite::Result<Page<Group>> {
-    let account = account.to_string();
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
-    ))?;
-    let mut found = stmt
-        .query_map(
-            params![
-                account,
-                query.after.unwrap_or(0),
-                i64::from(query.limit) + 1
-            ],
-            |row| Ok((from_row(row)?, row.get::<_, i64>(6)?)),
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn
-        .prepare_cached("SELECT count(*) FROM user_groups WHERE account_id = ?1")?
-        .query_row([&account], |row| row.get(0))
-        .map(rows::count)?;
-    let next_after = crate::paging::trim(&mut found, query.limit);
+    let fetched = crate::paging::fetch(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+        ),
+        "SELECT count(*) FROM user_groups WHERE account_id = ?1",
+        &account.to_string(),
+        query,
+        |row| Ok((from_row(row)?, row.get(6)?)),
+    )?;
     Ok(Page {
-        items: found.into_iter().map(|(group, _)| group).collect(),
-        next_after,
-        total,
+        items: fetched.rows.into_iter().map(|(group, _)| group).collect(),
+        next_after: fetched.next_after,
+        total: fetched.total,
     })
 }

@@ -1,13 +1,53 @@
-//! Keyset paging helper: queries fetch one row more than the page to learn whether more follow.
+//! Keyset paging shared by every listing: fetch one row more than the page to learn whether more
+//! follow, and count the whole set in the same read transaction.
 
-/// Cuts `rows` (fetched with `LIMIT limit + 1`) to the page and returns the sort key to continue
-/// after, if a further row exists.
-pub fn trim<T>(rows: &mut Vec<(T, i64)>, limit: u32) -> Option<i64> {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|(_, seq)| *seq)
+use accountd_core::page::PageQuery;
+use rusqlite::{Connection, Row, params};
+
+use crate::rows;
+
+/// One page of `(item, seq)` rows, the sort key to continue after, and the size of the set.
+pub struct Fetched<T> {
+    pub rows: Vec<(T, i64)>,
+    pub next_after: Option<i64>,
+    pub total: u64,
+}
+
+/// Runs `select` (parameters: account, after, limit; `ORDER BY seq`) and `count` (parameter:
+/// account) for one page.
+pub fn fetch<T>(
+    conn: &Connection,
+    select: &str,
+    count: &str,
+    account: &str,
+    query: &PageQuery,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<(T, i64)>,
+) -> rusqlite::Result<Fetched<T>> {
+    let mut stmt = conn.prepare_cached(select)?;
+    let mut found = stmt
+        .query_map(
+            params![
+                account,
+                query.after.unwrap_or(0),
+                i64::from(query.limit) + 1
+            ],
+            map,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+    let next_after = if found.len() > limit {
+        found.truncate(limit);
+        found.last().map(|(_, seq)| *seq)
     } else {
         None
-    }
+    };
+    let total = conn
+        .prepare_cached(count)?
+        .query_row([account], |row| row.get(0))
+        .map(rows::count)?;
+    Ok(Fetched {
+        rows: found,
+        next_after,
+        total,
+    })
 }

@@ -168,20 +168,17 @@ pub fn list(
     query: &PageQuery,
 ) -> rusqlite::Result<Page<User>> {
     let account_text = account.to_string();
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
-    ))?;
-    let mut found = stmt
-        .query_map(
-            params![
-                account_text,
-                query.after.unwrap_or(0),
-                i64::from(query.limit) + 1
-            ],
-            from_row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next_after = crate::paging::trim(&mut found, query.limit);
+    let fetched = crate::paging::fetch(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+        ),
+        "SELECT count(*) FROM users WHERE account_id = ?1",
+        &account_text,
+        query,
+        from_row,
+    )?;
+    let mut found = fetched.rows;
     if let (Some((_, first)), Some((_, last))) = (found.first(), found.last()) {
         // One range query for the memberships of the whole page, not one per user.
         let mut groups: HashMap<i64, Vec<GroupId>> = HashMap::new();
@@ -200,13 +197,9 @@ pub fn list(
             user.groups = groups.remove(seq).unwrap_or_default();
         }
     }
-    let total = conn
-        .prepare_cached("SELECT count(*) FROM users WHERE account_id = ?1")?
-        .query_row([&account_text], |row| row.get(0))
-        .map(rows::count)?;
     Ok(Page {
         items: found.into_iter().map(|(user, _)| user).collect(),
-        next_after,
-        total,
+        next_after: fetched.next_after,
+        total: fetched.total,
     })
 }
