@@ -8,6 +8,7 @@ mod environments;
 mod error;
 mod groups;
 mod http;
+mod memberships;
 mod permissions;
 mod users;
 

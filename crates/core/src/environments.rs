@@ -45,7 +45,8 @@ impl Accountd {
             PageKind::Environments,
             page_size,
             page_key,
-            |query| {
+            None,
+            |query, _| {
                 let store = self.store.clone();
                 let account = access.account();
                 async move { store.list_environments(account, &query).await }

@@ -49,7 +49,8 @@ impl Accountd {
             PageKind::Groups,
             page_size,
             page_key,
-            |query| {
+            None,
+            |query, _| {
                 let store = self.store.clone();
                 let account = access.account();
                 async move { store.list_groups(account, &query).await }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod groups;
 pub mod ids;
 pub mod mac;
+pub mod memberships;
 pub mod model;
 pub mod oauth;
 pub mod page;

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::Result;
-use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserRef};
+use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use crate::model::{
     Account, Environment, Group, OAuthClient, PermissionAssignment, User, UserStatus,
 };
@@ -39,6 +39,23 @@ pub struct GroupChange {
     pub name: String,
     pub description: String,
     pub updated_at: OffsetDateTime,
+}
+
+/// Outcome of removing one user from one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberRemoval {
+    Removed,
+    NoSuchGroup,
+    NoSuchUser,
+    NotAMember,
+}
+
+/// A change to one user's memberships.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupsChange {
+    Add(Vec<GroupId>),
+    Remove(Vec<GroupId>),
+    Replace(Vec<GroupId>),
 }
 
 #[async_trait]
@@ -109,7 +126,13 @@ pub trait Store: Send + Sync + 'static {
         change: &UserReplacement,
     ) -> Result<Option<User>>;
     async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool>;
-    async fn list_users(&self, account: AccountId, query: &PageQuery) -> Result<Page<User>>;
+    /// Users of the account, optionally only the one with `email` (case-insensitive).
+    async fn list_users(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        email: Option<&Email>,
+    ) -> Result<Page<User>>;
 
     // Groups.
     async fn create_group(&self, account: AccountId, group: &Group) -> Result<()>;
@@ -124,6 +147,36 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the group with its memberships and permissions.
     async fn delete_group(&self, account: AccountId, id: GroupId) -> Result<bool>;
     async fn list_groups(&self, account: AccountId, query: &PageQuery) -> Result<Page<Group>>;
+
+    // Memberships. Each call is one transaction of set operations (no read-modify-write in
+    // code), so concurrent adds and removes never lose an update.
+    /// Adds users to a group (already a member is fine). `None` when the group does not exist;
+    /// a uid that is not a user of the account is `Invalid` naming it, and nothing is applied.
+    async fn add_members(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        users: &[UserId],
+        at: OffsetDateTime,
+    ) -> Result<Option<()>>;
+    async fn remove_member(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        user: &UserRef,
+        at: OffsetDateTime,
+    ) -> Result<MemberRemoval>;
+    /// The members of a group, `None` when the group does not exist.
+    async fn list_members(&self, account: AccountId, group: GroupId) -> Result<Option<Vec<User>>>;
+    /// Changes a user's memberships; `None` when the user does not exist. Unknown group ids are
+    /// `Invalid` naming the first, and nothing is applied.
+    async fn change_user_groups(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        change: &GroupsChange,
+        at: OffsetDateTime,
+    ) -> Result<Option<User>>;
 
     // Permissions.
     /// Every permission assignment of the account, ordered by group then grant order.

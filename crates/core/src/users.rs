@@ -64,21 +64,28 @@ fn parse_user_ref(user: &str) -> Result<UserRef> {
 }
 
 impl Accountd {
+    /// listUsers; `email` narrows the listing to that address (exact, case-insensitive), the way
+    /// offboarding scripts resolve a uid. A page key carries the filter it was issued under.
     pub async fn list_users(
         &self,
         access: &IdmReader,
         page_size: Option<u32>,
         page_key: Option<&str>,
+        email: Option<&str>,
     ) -> Result<Listing<User>> {
         self.list_page(
             access.account(),
             PageKind::Users,
             page_size,
             page_key,
-            |query| {
+            email,
+            |query, filter| {
                 let store = self.store.clone();
                 let account = access.account();
-                async move { store.list_users(account, &query).await }
+                async move {
+                    let email = filter.as_deref().map(Email::parse).transpose()?;
+                    store.list_users(account, &query, email.as_ref()).await
+                }
             },
         )
         .await
@@ -177,10 +184,11 @@ impl Accountd {
         kind: PageKind,
         page_size: Option<u32>,
         page_key: Option<&str>,
+        filter: Option<&str>,
         fetch: F,
     ) -> Result<Listing<T>>
     where
-        F: FnOnce(crate::page::PageQuery) -> Fut,
+        F: FnOnce(crate::page::PageQuery, Option<String>) -> Fut,
         Fut: std::future::Future<Output = Result<crate::page::Page<T>>>,
     {
         let cursor = match page_key {
@@ -194,14 +202,18 @@ impl Accountd {
             after: cursor.as_ref().map(|c| c.after),
             limit,
         };
-        let page = fetch(query).await?;
+        let filter = match &cursor {
+            Some(cursor) => cursor.filter.clone(),
+            None => filter.map(str::to_owned),
+        };
+        let page = fetch(query, filter.clone()).await?;
         let next_page_key = page.next_after.map(|after| {
             self.pages.encode(&Cursor {
                 kind,
                 account: account.to_string(),
                 after,
                 page_size: limit,
-                filter: cursor.as_ref().and_then(|c| c.filter.clone()),
+                filter: filter.clone(),
             })
         });
         Ok(Listing {

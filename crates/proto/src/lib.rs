@@ -7,6 +7,7 @@ pub mod environments;
 pub mod error;
 pub mod groups;
 pub mod health;
+pub mod memberships;
 pub mod oauth;
 pub mod permissions;
 pub mod users;

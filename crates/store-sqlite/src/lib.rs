@@ -13,6 +13,7 @@ mod connection;
 mod environments;
 mod errors;
 mod groups;
+mod memberships;
 mod migrate;
 mod paging;
 mod permissions;
@@ -23,12 +24,13 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
-use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserRef};
+use accountd_core::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use accountd_core::model::{Account, Environment, Group, OAuthClient, PermissionAssignment, User};
 use accountd_core::page::{Page, PageQuery};
-use accountd_core::store::{GroupChange, Store, UserReplacement};
+use accountd_core::store::{GroupChange, GroupsChange, MemberRemoval, Store, UserReplacement};
 use accountd_core::{Error, Result};
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 use crate::readers::Readers;
 use crate::writer::Writer;
@@ -270,8 +272,58 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn list_users(&self, account: AccountId, query: &PageQuery) -> Result<Page<User>> {
-        self.readers.read(|conn| users::list(conn, account, query))
+    async fn list_users(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        email: Option<&Email>,
+    ) -> Result<Page<User>> {
+        self.readers
+            .read(|conn| users::list(conn, account, query, email))
+    }
+
+    async fn add_members(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        users: &[UserId],
+        at: OffsetDateTime,
+    ) -> Result<Option<()>> {
+        let users = users.to_vec();
+        self.writer
+            .write(move |conn| memberships::add_members(conn, account, group, &users, at))
+            .await
+    }
+
+    async fn remove_member(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        user: &UserRef,
+        at: OffsetDateTime,
+    ) -> Result<MemberRemoval> {
+        let user = user.clone();
+        self.writer
+            .write(move |conn| memberships::remove_member(conn, account, group, &user, at))
+            .await
+    }
+
+    async fn list_members(&self, account: AccountId, group: GroupId) -> Result<Option<Vec<User>>> {
+        self.readers
+            .read(|conn| memberships::list_members(conn, account, group))
+    }
+
+    async fn change_user_groups(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        change: &GroupsChange,
+        at: OffsetDateTime,
+    ) -> Result<Option<User>> {
+        let (user, change) = (user.clone(), change.clone());
+        self.writer
+            .write(move |conn| memberships::change_user_groups(conn, account, &user, &change, at))
+            .await
     }
 
     async fn create_group(&self, account: AccountId, group: &Group) -> Result<()> {

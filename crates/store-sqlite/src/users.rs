@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use accountd_core::Result;
-use accountd_core::ids::{AccountId, GroupId, UserRef};
+use accountd_core::ids::{AccountId, Email, GroupId, UserRef};
 use accountd_core::model::{User, UserStatus};
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::store::UserReplacement;
@@ -12,10 +12,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::errors::{conflict_or_internal, internal};
 use crate::rows;
 
-const COLUMNS: &str = "seq, uid, email, first_name, last_name, status, created_at, modified_at";
+pub(crate) const COLUMNS: &str =
+    "seq, uid, email, first_name, last_name, status, created_at, modified_at";
 
 /// A user row without its groups, and its sequence number.
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(User, i64)> {
+pub(crate) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(User, i64)> {
     let user = User {
         uid: rows::user_id(row, 1)?,
         email: rows::email(row, 2)?,
@@ -33,7 +34,7 @@ fn email_taken(email: &str) -> String {
     format!("a user with the email address '{email}' already exists in this account")
 }
 
-fn find(
+pub(crate) fn find(
     conn: &Connection,
     account: AccountId,
     user: &UserRef,
@@ -55,7 +56,7 @@ fn find(
     }
 }
 
-fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Vec<GroupId>> {
+pub(crate) fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Vec<GroupId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = ?1 ORDER BY g.seq",
     )?;
@@ -75,7 +76,7 @@ pub fn get(
     Ok(Some(found))
 }
 
-fn set_memberships(conn: &Connection, user_seq: i64, group_seqs: &[i64]) -> Result<()> {
+pub(crate) fn set_memberships(conn: &Connection, user_seq: i64, group_seqs: &[i64]) -> Result<()> {
     conn.prepare_cached("DELETE FROM memberships WHERE user_seq = ?1")
         .and_then(|mut stmt| stmt.execute([user_seq]))
         .map_err(internal)?;
@@ -166,7 +167,18 @@ pub fn list(
     conn: &Connection,
     account: AccountId,
     query: &PageQuery,
+    email: Option<&Email>,
 ) -> rusqlite::Result<Page<User>> {
+    if let Some(email) = email {
+        // Email is unique per account: the filtered set has at most one user, on one page.
+        let found = get(conn, account, &UserRef::Email(email.clone()))?;
+        let total = u64::from(found.is_some());
+        return Ok(Page {
+            items: found.into_iter().collect(),
+            next_after: None,
+            total,
+        });
+    }
     let account_text = account.to_string();
     let fetched = crate::paging::fetch(
         conn,

@@ -354,7 +354,7 @@ async fn keyset_paging_returns_every_user_once() {
     loop {
         let page = f
             .store
-            .list_users(acc, &PageQuery { after, limit: 7 })
+            .list_users(acc, &PageQuery { after, limit: 7 }, None)
             .await
             .expect("page");
         assert_eq!(page.total, 25);

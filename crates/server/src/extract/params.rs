@@ -9,6 +9,8 @@ use crate::error::{ApiError, ApiResult};
 pub struct ListParams {
     pub page_size: Option<u32>,
     pub page_key: Option<String>,
+    /// `email` (listUsers only): exact, case-insensitive match.
+    pub email: Option<String>,
 }
 
 impl ListParams {
@@ -16,10 +18,12 @@ impl ListParams {
     pub fn parse(raw: Option<&str>) -> ApiResult<Self> {
         let mut size = None;
         let mut key = None;
+        let mut email = None;
         for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             match name.as_ref() {
                 "pageSize" => set_once(&mut size, "pageSize", value.into_owned())?,
                 "nextPageKey" => set_once(&mut key, "nextPageKey", value.into_owned())?,
+                "email" => set_once(&mut email, "email", value.into_owned())?,
                 _ => {}
             }
         }
@@ -34,6 +38,7 @@ impl ListParams {
         Ok(Self {
             page_size,
             page_key: key,
+            email,
         })
     }
 }

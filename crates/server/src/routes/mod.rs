@@ -4,6 +4,7 @@ mod admin;
 mod environments;
 mod groups;
 mod health;
+mod memberships;
 mod permissions;
 mod token;
 mod users;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(users::router())
         .merge(groups::router())
+        .merge(memberships::router())
         .merge(permissions::router())
         .merge(environments::router())
         .merge(token::router())

@@ -21,7 +21,10 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/iam/v1/accounts/{accountUuid}/users/{userId}",
-            get(get_user).put(update_user).delete(delete_user),
+            get(get_user)
+                .put(update_user)
+                .delete(delete_user)
+                .post(super::memberships::add_user_to_groups),
         )
 }
 
@@ -44,7 +47,12 @@ async fn list_users(
     let params = ListParams::parse(query.as_deref())?;
     let listing = app
         .core
-        .list_users(&access, params.page_size, params.page_key.as_deref())
+        .list_users(
+            &access,
+            params.page_size,
+            params.page_key.as_deref(),
+            params.email.as_deref(),
+        )
         .await?;
     Ok(Json(UserCollection {
         next_page_key: listing.next_page_key,
