@@ -308,6 +308,7 @@ async fn deleting_an_account_removes_everything_and_reset_keeps_clients() {
                 after: None,
                 limit: 10,
             },
+            None,
         )
         .await
         .expect("list");
