@@ -471,3 +471,226 @@ async fn group_updates_and_clients_replace() {
         Err(Error::Conflict(_))
     ));
 }
+
+#[tokio::test]
+async fn member_adds_are_all_or_nothing_and_removals_report_why() {
+    use accountd_core::store::MemberRemoval;
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let g = group("G");
+    f.store.create_group(acc, &g).await.expect("group");
+    let u = user("a@b.co", vec![]);
+    f.store.create_user(acc, &u).await.expect("user");
+    let stranger = UserId::generate();
+    let err = f
+        .store
+        .add_members(acc, g.id, &[u.uid, stranger], now())
+        .await;
+    assert!(
+        matches!(&err, Err(Error::Invalid { reason, .. }) if reason.contains(&stranger.to_string())),
+        "{err:?}"
+    );
+    assert_eq!(
+        f.store.list_members(acc, g.id).await.expect("members"),
+        Some(vec![])
+    );
+    assert_eq!(
+        f.store
+            .add_members(acc, GroupId::generate(), &[u.uid], now())
+            .await
+            .expect("add"),
+        None
+    );
+
+    f.store
+        .add_members(acc, g.id, &[u.uid], now())
+        .await
+        .expect("add")
+        .expect("group exists");
+    f.store
+        .add_members(acc, g.id, &[u.uid], now())
+        .await
+        .expect("add again")
+        .expect("group exists");
+    let members = f
+        .store
+        .list_members(acc, g.id)
+        .await
+        .expect("members")
+        .expect("group");
+    assert_eq!(
+        members.iter().map(|m| m.uid).collect::<Vec<_>>(),
+        vec![u.uid]
+    );
+    assert_eq!(members[0].groups, vec![g.id]);
+
+    let by_uid = UserRef::Uid(u.uid);
+    assert_eq!(
+        f.store
+            .remove_member(acc, g.id, &by_uid, now())
+            .await
+            .expect("remove"),
+        MemberRemoval::Removed
+    );
+    assert_eq!(
+        f.store
+            .remove_member(acc, g.id, &by_uid, now())
+            .await
+            .expect("remove"),
+        MemberRemoval::NotAMember
+    );
+    let nobody = UserRef::Uid(UserId::generate());
+    assert_eq!(
+        f.store
+            .remove_member(acc, g.id, &nobody, now())
+            .await
+            .expect("remove"),
+        MemberRemoval::NoSuchUser
+    );
+    assert_eq!(
+        f.store
+            .remove_member(acc, GroupId::generate(), &by_uid, now())
+            .await
+            .expect("remove"),
+        MemberRemoval::NoSuchGroup
+    );
+}
+
+#[tokio::test]
+async fn user_side_group_changes_add_remove_and_replace() {
+    use accountd_core::store::GroupsChange;
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let (a, b, c) = (group("A"), group("B"), group("C"));
+    for g in [&a, &b, &c] {
+        f.store.create_group(acc, g).await.expect("group");
+    }
+    let u = user("a@b.co", vec![a.id]);
+    f.store.create_user(acc, &u).await.expect("user");
+    let r = UserRef::Email(Email::parse("A@B.CO").expect("email"));
+    let after = f
+        .store
+        .change_user_groups(acc, &r, &GroupsChange::Add(vec![b.id, a.id]), now())
+        .await
+        .expect("add");
+    assert_eq!(after.map(|u| u.groups), Some(vec![a.id, b.id]));
+    let after = f
+        .store
+        .change_user_groups(acc, &r, &GroupsChange::Remove(vec![a.id]), now())
+        .await
+        .expect("remove");
+    assert_eq!(after.map(|u| u.groups), Some(vec![b.id]));
+    let after = f
+        .store
+        .change_user_groups(acc, &r, &GroupsChange::Replace(vec![c.id]), now())
+        .await
+        .expect("replace");
+    assert_eq!(after.map(|u| u.groups), Some(vec![c.id]));
+    let unknown = f
+        .store
+        .change_user_groups(
+            acc,
+            &r,
+            &GroupsChange::Add(vec![GroupId::generate()]),
+            now(),
+        )
+        .await;
+    assert!(matches!(unknown, Err(Error::Invalid { .. })));
+    let nobody = UserRef::Uid(UserId::generate());
+    assert_eq!(
+        f.store
+            .change_user_groups(acc, &nobody, &GroupsChange::Replace(vec![]), now())
+            .await
+            .expect("none"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn concurrent_membership_changes_converge_without_lost_updates() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let g = group("G");
+    f.store.create_group(acc, &g).await.expect("group");
+    let mut uids = Vec::new();
+    for n in 0..40 {
+        let u = user(&format!("u{n}@b.co"), vec![]);
+        f.store.create_user(acc, &u).await.expect("user");
+        uids.push(u.uid);
+    }
+    // Everyone is added concurrently; then the even ones are removed concurrently.
+    let mut tasks = tokio::task::JoinSet::new();
+    for uid in uids.clone() {
+        let store = f.store.clone();
+        tasks.spawn(async move {
+            store
+                .add_members(acc, g.id, &[uid], now())
+                .await
+                .map(|_| ())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("task").expect("add");
+    }
+    for uid in uids.iter().step_by(2).copied() {
+        let store = f.store.clone();
+        tasks.spawn(async move {
+            store
+                .remove_member(acc, g.id, &UserRef::Uid(uid), now())
+                .await
+                .map(|_| ())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("task").expect("remove");
+    }
+    let members = f
+        .store
+        .list_members(acc, g.id)
+        .await
+        .expect("members")
+        .expect("group");
+    let expected: Vec<UserId> = uids.iter().skip(1).step_by(2).copied().collect();
+    assert_eq!(
+        members.into_iter().map(|m| m.uid).collect::<Vec<_>>(),
+        expected
+    );
+}
+
+#[tokio::test]
+async fn listing_users_by_email_finds_at_most_one() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    f.store
+        .create_user(acc, &user("Ada@B.co", vec![]))
+        .await
+        .expect("user");
+    f.store
+        .create_user(acc, &user("other@b.co", vec![]))
+        .await
+        .expect("user");
+    let query = PageQuery {
+        after: None,
+        limit: 100,
+    };
+    let email = Email::parse("ada@b.CO").expect("email");
+    let page = f
+        .store
+        .list_users(acc, &query, Some(&email))
+        .await
+        .expect("list");
+    assert_eq!(
+        (page.total, page.items.len(), page.next_after),
+        (1, 1, None)
+    );
+    assert_eq!(page.items[0].email.as_str(), "Ada@B.co");
+    let none = Email::parse("nobody@b.co").expect("email");
+    assert_eq!(
+        f.store
+            .list_users(acc, &query, Some(&none))
+            .await
+            .expect("list")
+            .total,
+        0
+    );
+}
