@@ -69,6 +69,22 @@ capability!(
 );
 
 impl Principal {
+    /// Group-permission writes need `account-idm-write`; when every permission is tenant- or
+    /// management-zone-scoped, `account-env-write` is accepted too (seed 002).
+    pub fn permission_writer(
+        &self,
+        account: AccountId,
+        tenant_scoped_only: bool,
+    ) -> Result<IdmWriter> {
+        if tenant_scoped_only && self.account == account && self.scopes.contains(Scope::EnvWrite) {
+            return Ok(IdmWriter {
+                account,
+                actor: Actor::Client(self.client_id.clone()),
+            });
+        }
+        self.idm_writer(account)
+    }
+
     fn check(&self, account: AccountId, scope: Scope) -> Result<()> {
         if self.account != account {
             return Err(Error::Forbidden(format!(

@@ -1,8 +1,8 @@
 //! Permissions (seed 000: listPermissions; group permission writes come from the real API).
 
-use crate::authz::{Admin, IdmReader};
+use crate::authz::{Admin, IdmReader, IdmWriter};
 use crate::ids::{AccountId, EnvironmentId, GroupId};
-use crate::model::{PermissionAssignment, PermissionScope};
+use crate::model::{Group, PermissionAssignment, PermissionScope};
 use crate::service::Accountd;
 use crate::{Error, Result};
 
@@ -27,6 +27,29 @@ pub const PERMISSION_NAMES: [&str; 17] = [
     "tenant-operator",
     "tenant-admin",
 ];
+
+fn group_not_found(group: &str) -> Error {
+    Error::NotFound(format!("group '{group}' not found"))
+}
+
+/// A change to a group's permissions as the request gives it.
+#[derive(Debug, Clone, Copy)]
+pub enum PermissionChange<'a> {
+    Add(&'a [PermissionInput]),
+    Replace(&'a [PermissionInput]),
+    Remove(&'a PermissionInput),
+}
+
+/// Whether a non-empty list of permissions is all tenant- or management-zone-scoped (then
+/// `account-env-write` may add or remove them). A replacement also removes what it does not
+/// name, so it always needs `account-idm-write`.
+pub fn tenant_scoped_only(inputs: &[PermissionInput]) -> bool {
+    !inputs.is_empty()
+        && inputs.iter().all(|p| {
+            let t = p.scope_type.to_ascii_lowercase().replace('_', "-");
+            t == "tenant" || t == "management-zone"
+        })
+}
 
 /// One permission as a request declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +148,80 @@ impl Accountd {
         match self.store.get_environment(account, &parsed).await? {
             Some(_) => Ok(parsed),
             None => Err(unknown()),
+        }
+    }
+
+    /// The group and its permissions (real API `GET .../groups/{groupId}/permissions`).
+    pub async fn group_permissions(
+        &self,
+        access: &IdmReader,
+        group: &str,
+    ) -> Result<(Group, Vec<PermissionAssignment>)> {
+        let id = GroupId::parse(group).ok_or_else(|| group_not_found(group))?;
+        let found = self
+            .store
+            .get_group(access.account(), id)
+            .await?
+            .ok_or_else(|| group_not_found(group))?;
+        let permissions = self
+            .store
+            .list_permissions(access.account())
+            .await?
+            .into_iter()
+            .filter(|p| p.group == id)
+            .collect();
+        Ok((found, permissions))
+    }
+
+    /// POST adds, PUT replaces (`[]` clears), DELETE removes one.
+    pub async fn change_group_permissions(
+        &self,
+        access: &IdmWriter,
+        group: &str,
+        change: PermissionChange<'_>,
+    ) -> Result<()> {
+        let account = access.account();
+        let id = GroupId::parse(group).ok_or_else(|| group_not_found(group))?;
+        let done = match change {
+            PermissionChange::Add(inputs) => {
+                let assignments = self.validate_permissions(account, id, inputs).await?;
+                self.store
+                    .add_group_permissions(account, id, &assignments)
+                    .await?
+            }
+            PermissionChange::Replace(inputs) => {
+                let assignments = self.validate_permissions(account, id, inputs).await?;
+                self.store
+                    .set_group_permissions(account, id, &assignments)
+                    .await?
+            }
+            PermissionChange::Remove(input) => {
+                let assignment = self
+                    .validate_permissions(account, id, std::slice::from_ref(input))
+                    .await?;
+                let Some(assignment) = assignment.first() else {
+                    return Ok(());
+                };
+                match self
+                    .store
+                    .remove_group_permission(account, assignment)
+                    .await?
+                {
+                    None => false,
+                    Some(true) => true,
+                    Some(false) => {
+                        return Err(Error::NotFound(format!(
+                            "group '{group}' has no permission '{}' on {} '{}'",
+                            input.permission_name, input.scope_type, input.scope
+                        )));
+                    }
+                }
+            }
+        };
+        if done {
+            Ok(())
+        } else {
+            Err(group_not_found(group))
         }
     }
 

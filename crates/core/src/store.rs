@@ -181,6 +181,19 @@ pub trait Store: Send + Sync + 'static {
     // Permissions.
     /// Every permission assignment of the account, ordered by group then grant order.
     async fn list_permissions(&self, account: AccountId) -> Result<Vec<PermissionAssignment>>;
+    /// Adds permissions to a group (already granted is fine); `false` when there is no group.
+    async fn add_group_permissions(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        permissions: &[PermissionAssignment],
+    ) -> Result<bool>;
+    /// Removes one permission; `None` when there is no group, `Some(false)` when not granted.
+    async fn remove_group_permission(
+        &self,
+        account: AccountId,
+        permission: &PermissionAssignment,
+    ) -> Result<Option<bool>>;
     /// Makes `permissions` the complete permission list of `group`.
     async fn set_group_permissions(
         &self,

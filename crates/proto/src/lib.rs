@@ -16,5 +16,7 @@ pub use environments::{Environment, EnvironmentCollection, EnvironmentStatus};
 pub use error::{ErrorBody, ErrorEnvelope};
 pub use groups::{Group, GroupCollection, GroupCreateRequest};
 pub use oauth::{OAuthErrorResponse, TokenRequest, TokenResponse};
-pub use permissions::{Permission, PermissionCollection, PermissionScopeType};
+pub use permissions::{
+    GroupPermission, GroupPermissions, Permission, PermissionCollection, PermissionScopeType,
+};
 pub use users::{User, UserCollection, UserCreateRequest, UserStatus};

@@ -97,3 +97,26 @@ pub fn client(client: model::OAuthClient, secret: Option<String>) -> proto::admi
         created_at: rfc3339(client.created_at),
     }
 }
+
+/// The real API's `PermissionsGroupDto`: a group with its permissions (lowercase `scopeType`).
+pub fn group_permissions(
+    group: model::Group,
+    permissions: Vec<model::PermissionAssignment>,
+) -> proto::GroupPermissions {
+    proto::GroupPermissions {
+        uuid: group.id.to_string(),
+        name: group.name,
+        description: group.description,
+        owner: group.owner.as_str().to_owned(),
+        created_at: rfc3339(group.created_at),
+        updated_at: rfc3339(group.updated_at),
+        permissions: permissions
+            .into_iter()
+            .map(|p| proto::GroupPermission {
+                scope: p.scope.scope_string(),
+                scope_type: p.scope.type_name().to_owned(),
+                permission_name: p.name,
+            })
+            .collect(),
+    }
+}

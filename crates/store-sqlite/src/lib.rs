@@ -368,6 +368,29 @@ impl Store for SqliteStore {
         self.readers.read(|conn| permissions::list(conn, account))
     }
 
+    async fn add_group_permissions(
+        &self,
+        account: AccountId,
+        group: GroupId,
+        permissions: &[PermissionAssignment],
+    ) -> Result<bool> {
+        let permissions = permissions.to_vec();
+        self.writer
+            .write(move |conn| permissions::add_for_group(conn, account, group, &permissions))
+            .await
+    }
+
+    async fn remove_group_permission(
+        &self,
+        account: AccountId,
+        permission: &PermissionAssignment,
+    ) -> Result<Option<bool>> {
+        let permission = permission.clone();
+        self.writer
+            .write(move |conn| permissions::remove_one(conn, account, &permission))
+            .await
+    }
+
     async fn set_group_permissions(
         &self,
         account: AccountId,

@@ -56,6 +56,48 @@ pub fn set_for_group(
     };
     conn.execute("DELETE FROM permissions WHERE group_seq = ?1", [group_seq])
         .map_err(internal)?;
+    insert_all(conn, account, group_seq, permissions)?;
+    Ok(true)
+}
+
+pub fn add_for_group(
+    conn: &Connection,
+    account: AccountId,
+    group: GroupId,
+    permissions: &[PermissionAssignment],
+) -> Result<bool> {
+    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else {
+        return Ok(false);
+    };
+    insert_all(conn, account, group_seq, permissions)?;
+    Ok(true)
+}
+
+pub fn remove_one(
+    conn: &Connection,
+    account: AccountId,
+    permission: &PermissionAssignment,
+) -> Result<Option<bool>> {
+    let Some(group_seq) =
+        crate::groups::seq_of(conn, account, permission.group).map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let removed = conn
+        .execute(
+            "DELETE FROM permissions WHERE group_seq = ?1 AND name = ?2 AND scope_type = ?3 AND scope = ?4",
+            params![group_seq, permission.name, permission.scope.type_name(), permission.scope.scope_string()],
+        )
+        .map_err(internal)?;
+    Ok(Some(removed == 1))
+}
+
+fn insert_all(
+    conn: &Connection,
+    account: AccountId,
+    group_seq: i64,
+    permissions: &[PermissionAssignment],
+) -> Result<()> {
     let mut insert = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO permissions (group_seq, account_id, name, scope_type, scope) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -72,5 +114,5 @@ pub fn set_for_group(
             ])
             .map_err(internal)?;
     }
-    Ok(true)
+    Ok(())
 }

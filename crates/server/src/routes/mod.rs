@@ -2,6 +2,7 @@
 
 mod admin;
 mod environments;
+mod group_permissions;
 mod groups;
 mod health;
 mod memberships;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(groups::router())
         .merge(memberships::router())
+        .merge(group_permissions::router())
         .merge(permissions::router())
         .merge(environments::router())
         .merge(token::router())
