@@ -10,6 +10,7 @@ mod groups;
 mod http;
 mod memberships;
 mod permissions;
+mod service_users;
 mod users;
 
 pub use admin::AdminClient;

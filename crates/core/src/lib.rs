@@ -19,6 +19,7 @@ pub mod permissions;
 pub mod scope;
 pub mod secret;
 pub mod service;
+pub mod service_users;
 pub mod store;
 pub mod token;
 pub mod token_cache;

@@ -174,3 +174,38 @@ pub struct OAuthClient {
     pub scopes: ScopeSet,
     pub created_at: OffsetDateTime,
 }
+
+/// Whether a user is a person or a service identity (real API service users).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserKind {
+    Human,
+    Service,
+}
+
+impl UserKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Human => "HUMAN",
+            UserKind::Service => "SERVICE",
+        }
+    }
+}
+
+/// A service user (seed 003 and the real API). Stored as a user of kind `SERVICE`: its email is
+/// `<uid>@service.sso.dynatrace.com`, so membership by email works as for any user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceUser {
+    pub uid: UserId,
+    pub email: Email,
+    pub name: String,
+    pub description: String,
+    /// The group created for it, through which policies and permissions are assigned.
+    pub group: Option<GroupId>,
+    pub status: UserStatus,
+    pub created_at: OffsetDateTime,
+}
+
+/// The last name every service user carries, as in the real API.
+pub const SERVICE_USER_SURNAME: &str = "SERVICE_IDENTITY";
+/// Domain of service users' email addresses.
+pub const SERVICE_USER_DOMAIN: &str = "service.sso.dynatrace.com";

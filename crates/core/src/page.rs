@@ -26,6 +26,7 @@ pub enum PageKind {
     Users,
     Groups,
     Environments,
+    ServiceUsers,
 }
 
 /// The decoded content of a page key.

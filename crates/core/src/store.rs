@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::Result;
 use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use crate::model::{
-    Account, Environment, Group, OAuthClient, PermissionAssignment, User, UserStatus,
+    Account, Environment, Group, OAuthClient, PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use crate::page::{Page, PageQuery};
 
@@ -39,6 +39,23 @@ pub struct GroupChange {
     pub name: String,
     pub description: String,
     pub updated_at: OffsetDateTime,
+}
+
+/// What a user listing includes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Only the user with this email (case-insensitive).
+    pub email: Option<Email>,
+    /// Include service users (the real API leaves them out unless asked).
+    pub include_service_users: bool,
+}
+
+/// The new name and description of a service user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceUserChange {
+    pub name: String,
+    pub description: String,
+    pub modified_at: OffsetDateTime,
 }
 
 /// Outcome of removing one user from one group.
@@ -126,13 +143,42 @@ pub trait Store: Send + Sync + 'static {
         change: &UserReplacement,
     ) -> Result<Option<User>>;
     async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool>;
-    /// Users of the account, optionally only the one with `email` (case-insensitive).
+    /// Users of the account narrowed by `filter`.
     async fn list_users(
         &self,
         account: AccountId,
         query: &PageQuery,
-        email: Option<&Email>,
+        filter: &UserFilter,
     ) -> Result<Page<User>>;
+
+    // Service users.
+    /// Creates the service user, its group, and its membership in that group.
+    async fn create_service_user(
+        &self,
+        account: AccountId,
+        user: &ServiceUser,
+        group: &Group,
+    ) -> Result<()>;
+    async fn get_service_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+    ) -> Result<Option<ServiceUser>>;
+    async fn update_service_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        change: &ServiceUserChange,
+    ) -> Result<Option<ServiceUser>>;
+    /// Deletes the service user and the group created for it.
+    async fn delete_service_user(&self, account: AccountId, uid: UserId) -> Result<bool>;
+    /// Service users in creation order; `skip` drops that many first (page-number paging).
+    async fn list_service_users(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        skip: u64,
+    ) -> Result<Page<ServiceUser>>;
 
     // Groups.
     async fn create_group(&self, account: AccountId, group: &Group) -> Result<()>;

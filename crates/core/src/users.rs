@@ -5,9 +5,25 @@ use crate::ids::{AccountId, Email, GroupId, UserId, UserRef};
 use crate::model::{User, UserStatus};
 use crate::page::{Cursor, Listing, PageKind};
 use crate::service::Accountd;
-use crate::store::UserReplacement;
+use crate::store::{UserFilter, UserReplacement};
 use crate::validate::{NAME_MAX, required_text};
 use crate::{Error, Result};
+
+/// The filter of a user listing as a page key carries it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct ListFilter {
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(rename = "s", default)]
+    service_users: bool,
+}
+
+/// `pageSize` and `nextPageKey` of a listing request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageRequest<'a> {
+    pub size: Option<u32>,
+    pub key: Option<&'a str>,
+}
 
 /// The body of createUser and updateUser, before validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,26 +81,51 @@ fn parse_user_ref(user: &str) -> Result<UserRef> {
 
 impl Accountd {
     /// listUsers; `email` narrows the listing to that address (exact, case-insensitive), the way
-    /// offboarding scripts resolve a uid. A page key carries the filter it was issued under.
+    /// offboarding scripts resolve a uid; service users are left out unless asked for (real
+    /// API). A page key carries the filter it was issued under.
     pub async fn list_users(
         &self,
         access: &IdmReader,
-        page_size: Option<u32>,
-        page_key: Option<&str>,
+        page: PageRequest<'_>,
         email: Option<&str>,
+        include_service_users: bool,
     ) -> Result<Listing<User>> {
+        let filter = match (email, include_service_users) {
+            (None, false) => None,
+            (email, service) => Some(
+                serde_json::to_string(&ListFilter {
+                    email: email.map(str::to_owned),
+                    service_users: service,
+                })
+                .unwrap_or_default(),
+            ),
+        };
         self.list_page(
             access.account(),
             PageKind::Users,
-            page_size,
-            page_key,
-            email,
+            page.size,
+            page.key,
+            filter.as_deref(),
             |query, filter| {
                 let store = self.store.clone();
                 let account = access.account();
                 async move {
-                    let email = filter.as_deref().map(Email::parse).transpose()?;
-                    store.list_users(account, &query, email.as_ref()).await
+                    let filter = match filter {
+                        None => UserFilter::default(),
+                        Some(text) => {
+                            let parsed: ListFilter = serde_json::from_str(&text).map_err(|_| {
+                                Error::invalid(
+                                    "nextPageKey",
+                                    "the page key is malformed; start again from the first page",
+                                )
+                            })?;
+                            UserFilter {
+                                email: parsed.email.as_deref().map(Email::parse).transpose()?,
+                                include_service_users: parsed.service_users,
+                            }
+                        }
+                    };
+                    store.list_users(account, &query, &filter).await
                 }
             },
         )

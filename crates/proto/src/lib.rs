@@ -10,6 +10,7 @@ pub mod health;
 pub mod memberships;
 pub mod oauth;
 pub mod permissions;
+pub mod service_users;
 pub mod users;
 
 pub use environments::{Environment, EnvironmentCollection, EnvironmentStatus};

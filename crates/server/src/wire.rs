@@ -12,11 +12,7 @@ pub fn user(user: model::User) -> proto::User {
         first_name: user.first_name,
         last_name: user.last_name,
         groups: user.groups.iter().map(ToString::to_string).collect(),
-        user_status: match user.status {
-            model::UserStatus::Active => proto::UserStatus::Active,
-            model::UserStatus::Inactive => proto::UserStatus::Inactive,
-            model::UserStatus::PendingInvite => proto::UserStatus::PendingInvite,
-        },
+        user_status: user_status(user.status),
         created_at: rfc3339(user.created_at),
         last_modified_at: rfc3339(user.modified_at),
     }
@@ -118,5 +114,31 @@ pub fn group_permissions(
                 permission_name: p.name,
             })
             .collect(),
+    }
+}
+
+pub fn service_user(
+    user: model::ServiceUser,
+    with_group: bool,
+) -> proto::service_users::ServiceUser {
+    proto::service_users::ServiceUser {
+        uid: user.uid.to_string(),
+        email: user.email.as_str().to_owned(),
+        login: user.email.as_str().to_owned(),
+        name: user.name,
+        surname: model::SERVICE_USER_SURNAME.to_owned(),
+        description: user.description,
+        created_at: rfc3339(user.created_at),
+        kind: "SERVICE_EXTERNAL".to_owned(),
+        user_status: user_status(user.status),
+        group_uuid: user.group.filter(|_| with_group).map(|g| g.to_string()),
+    }
+}
+
+fn user_status(status: model::UserStatus) -> proto::UserStatus {
+    match status {
+        model::UserStatus::Active => proto::UserStatus::Active,
+        model::UserStatus::Inactive => proto::UserStatus::Inactive,
+        model::UserStatus::PendingInvite => proto::UserStatus::PendingInvite,
     }
 }

@@ -77,10 +77,11 @@ pub fn list(
 ) -> rusqlite::Result<Page<Environment>> {
     let fetched = crate::paging::fetch(
         conn,
-        "SELECT id, name, status, trial, seq FROM environments WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT id, name, status, trial, seq FROM environments WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4",
         "SELECT count(*) FROM environments WHERE account_id = ?1",
         &account.to_string(),
         query,
+        0,
         |row| Ok((from_row(row)?, row.get(4)?)),
     )?;
     Ok(Page {

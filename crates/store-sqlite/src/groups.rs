@@ -125,11 +125,12 @@ pub fn list(
     let fetched = crate::paging::fetch(
         conn,
         &format!(
-            "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+            "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4"
         ),
         "SELECT count(*) FROM user_groups WHERE account_id = ?1",
         &account.to_string(),
         query,
+        0,
         |row| Ok((from_row(row)?, row.get(6)?)),
     )?;
     Ok(Page {

@@ -19,15 +19,20 @@ mod paging;
 mod permissions;
 mod readers;
 mod rows;
+mod service_users;
 mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
-use accountd_core::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
-use accountd_core::model::{Account, Environment, Group, OAuthClient, PermissionAssignment, User};
+use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
+use accountd_core::model::{
+    Account, Environment, Group, OAuthClient, PermissionAssignment, ServiceUser, User,
+};
 use accountd_core::page::{Page, PageQuery};
-use accountd_core::store::{GroupChange, GroupsChange, MemberRemoval, Store, UserReplacement};
+use accountd_core::store::{
+    GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
+};
 use accountd_core::{Error, Result};
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -276,10 +281,59 @@ impl Store for SqliteStore {
         &self,
         account: AccountId,
         query: &PageQuery,
-        email: Option<&Email>,
+        filter: &UserFilter,
     ) -> Result<Page<User>> {
         self.readers
-            .read(|conn| users::list(conn, account, query, email))
+            .read(|conn| users::list(conn, account, query, filter))
+    }
+
+    async fn create_service_user(
+        &self,
+        account: AccountId,
+        user: &ServiceUser,
+        group: &Group,
+    ) -> Result<()> {
+        let (user, group) = (user.clone(), group.clone());
+        self.writer
+            .write(move |conn| service_users::create(conn, account, &user, &group))
+            .await
+    }
+
+    async fn get_service_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+    ) -> Result<Option<ServiceUser>> {
+        self.readers
+            .read(|conn| service_users::get(conn, account, uid))
+    }
+
+    async fn update_service_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        change: &ServiceUserChange,
+    ) -> Result<Option<ServiceUser>> {
+        let change = change.clone();
+        self.writer
+            .write(move |conn| service_users::update(conn, account, uid, &change))
+            .await
+    }
+
+    async fn delete_service_user(&self, account: AccountId, uid: UserId) -> Result<bool> {
+        self.writer
+            .write(move |conn| service_users::delete(conn, account, uid))
+            .await
+    }
+
+    async fn list_service_users(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        skip: u64,
+    ) -> Result<Page<ServiceUser>> {
+        self.readers
+            .read(|conn| service_users::list(conn, account, query, skip))
     }
 
     async fn add_members(

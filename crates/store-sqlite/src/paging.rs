@@ -13,14 +13,15 @@ pub struct Fetched<T> {
     pub total: u64,
 }
 
-/// Runs `select` (parameters: account, after, limit; `ORDER BY seq`) and `count` (parameter:
-/// account) for one page.
+/// Runs `select` (parameters: account, after, limit, offset; `ORDER BY seq`) and `count`
+/// (parameter: account) for one page. `skip` is the offset: 0 except for page-number paging.
 pub fn fetch<T>(
     conn: &Connection,
     select: &str,
     count: &str,
     account: &str,
     query: &PageQuery,
+    skip: u64,
     map: impl FnMut(&Row<'_>) -> rusqlite::Result<(T, i64)>,
 ) -> rusqlite::Result<Fetched<T>> {
     let mut stmt = conn.prepare_cached(select)?;
@@ -29,7 +30,8 @@ pub fn fetch<T>(
             params![
                 account,
                 query.after.unwrap_or(0),
-                i64::from(query.limit) + 1
+                i64::from(query.limit) + 1,
+                i64::try_from(skip).unwrap_or(i64::MAX)
             ],
             map,
         )?

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use accountd_core::Result;
-use accountd_core::ids::{AccountId, Email, GroupId, UserRef};
+use accountd_core::ids::{AccountId, GroupId, UserRef};
 use accountd_core::model::{User, UserStatus};
 use accountd_core::page::{Page, PageQuery};
-use accountd_core::store::UserReplacement;
+use accountd_core::store::{UserFilter, UserReplacement};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
@@ -167,11 +167,14 @@ pub fn list(
     conn: &Connection,
     account: AccountId,
     query: &PageQuery,
-    email: Option<&Email>,
+    filter: &UserFilter,
 ) -> rusqlite::Result<Page<User>> {
-    if let Some(email) = email {
+    if let Some(email) = &filter.email {
         // Email is unique per account: the filtered set has at most one user, on one page.
-        let found = get(conn, account, &UserRef::Email(email.clone()))?;
+        let found = match get(conn, account, &UserRef::Email(email.clone()))? {
+            Some(user) if !filter.include_service_users && is_service_user(conn, &user)? => None,
+            other => other,
+        };
         let total = u64::from(found.is_some());
         return Ok(Page {
             items: found.into_iter().collect(),
@@ -180,14 +183,20 @@ pub fn list(
         });
     }
     let account_text = account.to_string();
+    let kinds = if filter.include_service_users {
+        ""
+    } else {
+        " AND kind = 'HUMAN'"
+    };
     let fetched = crate::paging::fetch(
         conn,
         &format!(
-            "SELECT {COLUMNS} FROM users WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+            "SELECT {COLUMNS} FROM users WHERE account_id = ?1{kinds} AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4"
         ),
-        "SELECT count(*) FROM users WHERE account_id = ?1",
+        &format!("SELECT count(*) FROM users WHERE account_id = ?1{kinds}"),
         &account_text,
         query,
+        0,
         from_row,
     )?;
     let mut found = fetched.rows;
@@ -214,4 +223,12 @@ pub fn list(
         next_after: fetched.next_after,
         total: fetched.total,
     })
+}
+
+fn is_service_user(conn: &Connection, user: &User) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT kind = 'SERVICE' FROM users WHERE uid = ?1",
+        [user.uid.to_string()],
+        |row| row.get(0),
+    )
 }

@@ -13,7 +13,7 @@ use accountd_core::model::{
 use accountd_core::page::PageQuery;
 use accountd_core::scope::ScopeSet;
 use accountd_core::secret::Secret;
-use accountd_core::store::{GroupChange, Store, UserReplacement};
+use accountd_core::store::{GroupChange, Store, UserFilter, UserReplacement};
 use accountd_store_sqlite::SqliteStore;
 use time::OffsetDateTime;
 
@@ -308,7 +308,7 @@ async fn deleting_an_account_removes_everything_and_reset_keeps_clients() {
                 after: None,
                 limit: 10,
             },
-            None,
+            &UserFilter::default(),
         )
         .await
         .expect("list");
@@ -355,7 +355,7 @@ async fn keyset_paging_returns_every_user_once() {
     loop {
         let page = f
             .store
-            .list_users(acc, &PageQuery { after, limit: 7 }, None)
+            .list_users(acc, &PageQuery { after, limit: 7 }, &UserFilter::default())
             .await
             .expect("page");
         assert_eq!(page.total, 25);
@@ -676,7 +676,7 @@ async fn listing_users_by_email_finds_at_most_one() {
     let email = Email::parse("ada@b.CO").expect("email");
     let page = f
         .store
-        .list_users(acc, &query, Some(&email))
+        .list_users(acc, &query, &by_email(&email))
         .await
         .expect("list");
     assert_eq!(
@@ -687,10 +687,171 @@ async fn listing_users_by_email_finds_at_most_one() {
     let none = Email::parse("nobody@b.co").expect("email");
     assert_eq!(
         f.store
-            .list_users(acc, &query, Some(&none))
+            .list_users(acc, &query, &by_email(&none))
             .await
             .expect("list")
             .total,
         0
+    );
+}
+
+fn by_email(email: &Email) -> UserFilter {
+    UserFilter {
+        email: Some(email.clone()),
+        include_service_users: false,
+    }
+}
+
+#[tokio::test]
+async fn service_users_are_users_with_a_group_and_are_listed_apart() {
+    use accountd_core::model::{SERVICE_USER_SURNAME, ServiceUser};
+    use accountd_core::store::ServiceUserChange;
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    f.store
+        .create_user(acc, &user("human@b.co", vec![]))
+        .await
+        .expect("human");
+    let mut created = Vec::new();
+    for n in 0..3 {
+        let uid = UserId::generate();
+        let g = group(&format!("Service user {uid}"));
+        let svc = ServiceUser {
+            uid,
+            email: Email::parse(&format!("{uid}@service.sso.dynatrace.com")).expect("email"),
+            name: format!("svc{n}"),
+            description: String::new(),
+            group: Some(g.id),
+            status: UserStatus::Active,
+            created_at: now(),
+        };
+        f.store
+            .create_service_user(acc, &svc, &g)
+            .await
+            .expect("service user");
+        created.push(svc);
+    }
+    let first = &created[0];
+    assert_eq!(
+        f.store.get_service_user(acc, first.uid).await.expect("get"),
+        Some(first.clone())
+    );
+    // A service user is a user: found by email, a member of its own group.
+    let as_user = f
+        .store
+        .get_user(acc, &UserRef::Email(first.email.clone()))
+        .await
+        .expect("get")
+        .expect("user");
+    assert_eq!(
+        (as_user.last_name.as_str(), as_user.groups.clone()),
+        (SERVICE_USER_SURNAME, vec![first.group.expect("group")])
+    );
+
+    let humans = f
+        .store
+        .list_users(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 10,
+            },
+            &UserFilter::default(),
+        )
+        .await
+        .expect("list");
+    assert_eq!(humans.total, 1);
+    let everyone = UserFilter {
+        email: None,
+        include_service_users: true,
+    };
+    assert_eq!(
+        f.store
+            .list_users(
+                acc,
+                &PageQuery {
+                    after: None,
+                    limit: 10
+                },
+                &everyone
+            )
+            .await
+            .expect("list")
+            .total,
+        4
+    );
+
+    let page = f
+        .store
+        .list_service_users(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 2,
+            },
+            0,
+        )
+        .await
+        .expect("page");
+    assert_eq!(
+        (page.total, page.items.len(), page.next_after.is_some()),
+        (3, 2, true)
+    );
+    let skipped = f
+        .store
+        .list_service_users(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 2,
+            },
+            2,
+        )
+        .await
+        .expect("page");
+    assert_eq!(skipped.items, vec![created[2].clone()]);
+
+    let change = ServiceUserChange {
+        name: "renamed".into(),
+        description: "d".into(),
+        modified_at: now(),
+    };
+    let updated = f
+        .store
+        .update_service_user(acc, first.uid, &change)
+        .await
+        .expect("update")
+        .expect("found");
+    assert_eq!(
+        (updated.name.as_str(), updated.description.as_str()),
+        ("renamed", "d")
+    );
+
+    assert!(
+        f.store
+            .delete_service_user(acc, first.uid)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !f.store
+            .delete_service_user(acc, first.uid)
+            .await
+            .expect("delete again")
+    );
+    assert_eq!(
+        f.store
+            .get_group(acc, first.group.expect("group"))
+            .await
+            .expect("group"),
+        None
+    );
+    // A human is not a service user.
+    assert_eq!(
+        f.store
+            .get_service_user(acc, UserId::generate())
+            .await
+            .expect("get"),
+        None
     );
 }

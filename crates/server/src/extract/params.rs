@@ -11,6 +11,8 @@ pub struct ListParams {
     pub page_key: Option<String>,
     /// `email` (listUsers only): exact, case-insensitive match.
     pub email: Option<String>,
+    /// `service-users=true` (listUsers only): include service users (real API).
+    pub service_users: bool,
 }
 
 impl ListParams {
@@ -19,11 +21,15 @@ impl ListParams {
         let mut size = None;
         let mut key = None;
         let mut email = None;
+        let mut service_users = None;
         for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             match name.as_ref() {
                 "pageSize" => set_once(&mut size, "pageSize", value.into_owned())?,
                 "nextPageKey" => set_once(&mut key, "nextPageKey", value.into_owned())?,
                 "email" => set_once(&mut email, "email", value.into_owned())?,
+                "service-users" => {
+                    set_once(&mut service_users, "service-users", value.into_owned())?
+                }
                 _ => {}
             }
         }
@@ -35,10 +41,22 @@ impl ListParams {
             )
             .into());
         }
+        let service_users = match service_users.as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "service-users",
+                    format!("use true or false, not '{other}'"),
+                )
+                .into());
+            }
+        };
         Ok(Self {
             page_size,
             page_key: key,
             email,
+            service_users,
         })
     }
 }

@@ -7,6 +7,7 @@ mod groups;
 mod health;
 mod memberships;
 mod permissions;
+mod service_users;
 mod token;
 mod users;
 
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(groups::router())
         .merge(memberships::router())
         .merge(group_permissions::router())
+        .merge(service_users::router())
         .merge(permissions::router())
         .merge(environments::router())
         .merge(token::router())

@@ -1,6 +1,6 @@
 //! Seed 000: listUsers, createUser, getUser, updateUser, deleteUser.
 
-use accountd_core::users::UserInput;
+use accountd_core::users::{PageRequest, UserInput};
 use accountd_proto::{User, UserCollection, UserCreateRequest};
 use axum::Json;
 use axum::Router;
@@ -49,9 +49,12 @@ async fn list_users(
         .core
         .list_users(
             &access,
-            params.page_size,
-            params.page_key.as_deref(),
+            PageRequest {
+                size: params.page_size,
+                key: params.page_key.as_deref(),
+            },
             params.email.as_deref(),
+            params.service_users,
         )
         .await?;
     Ok(Json(UserCollection {
