@@ -4,6 +4,7 @@
 use crate::authz::Admin;
 use crate::ids::AccountId;
 use crate::model::{Account, OAuthClient};
+use crate::rate_limit::RateLimit;
 use crate::scope::{Scope, ScopeSet};
 use crate::secret::{Secret, random_upper_alnum};
 use crate::service::Accountd;
@@ -63,6 +64,7 @@ impl Accountd {
         _admin: &Admin,
         uuid: Option<&str>,
         name: &str,
+        rate_limit: Option<&str>,
     ) -> Result<Account> {
         let id = match uuid {
             Some(text) => AccountId::parse(text)
@@ -73,9 +75,24 @@ impl Accountd {
             id,
             name: required_text("name", name, NAME_MAX)?,
             created_at: self.now(),
+            rate_limit: rate_limit.map(RateLimit::parse).transpose()?,
         };
         self.store.create_account(&account).await?;
         Ok(account)
+    }
+
+    /// Sets (`Some("200/min")`) or clears (`None`) the account's rate-limit override.
+    pub async fn set_account_rate_limit(
+        &self,
+        _admin: &Admin,
+        account: AccountId,
+        limit: Option<&str>,
+    ) -> Result<Account> {
+        let limit = limit.map(RateLimit::parse).transpose()?;
+        if !self.store.set_account_rate_limit(account, limit).await? {
+            return Err(account_not_found(account));
+        }
+        self.require_account(account).await
     }
 
     pub async fn get_account(&self, _admin: &Admin, account: AccountId) -> Result<Account> {

@@ -2,6 +2,7 @@
 //! caller holds the right scope on that account. Values are built only here.
 
 use crate::ids::AccountId;
+use crate::rate_limit::RateLimit;
 use crate::scope::{Scope, ScopeSet};
 use crate::{Error, Result};
 
@@ -19,6 +20,8 @@ pub struct Principal {
     pub client_id: String,
     pub account: AccountId,
     pub scopes: ScopeSet,
+    /// The account's rate-limit override, if it has one.
+    pub rate_limit: Option<RateLimit>,
 }
 
 macro_rules! capability {
@@ -127,6 +130,7 @@ mod tests {
             client_id: "c".into(),
             account,
             scopes: [Scope::IdmRead].into_iter().collect(),
+            rate_limit: None,
         };
         assert!(principal.idm_reader(account).is_ok());
         assert!(matches!(

@@ -31,6 +31,9 @@ pub struct BootstrapFile {
 pub struct BootstrapAccount {
     pub uuid: String,
     pub name: String,
+    /// Overrides the server's default rate limit for this account (`200/min`).
+    #[serde(default)]
+    pub rate_limit: Option<String>,
     #[serde(default)]
     pub environments: Vec<BootstrapEnvironment>,
     #[serde(default)]
@@ -147,18 +150,33 @@ impl Accountd {
                 format!("'{}' is not a uuid", declared.uuid),
             )
         })?;
+        let rate_limit = declared.rate_limit.as_deref();
         match self.store.get_account(id).await? {
             None => {
-                self.create_account(admin, Some(&declared.uuid), &declared.name)
+                self.create_account(admin, Some(&declared.uuid), &declared.name, rate_limit)
                     .await
                     .map_err(at(path))?;
             }
-            Some(existing) if existing.name != declared.name => {
-                crate::validate::required_text("name", &declared.name, crate::validate::NAME_MAX)
+            Some(existing) => {
+                if existing.name != declared.name {
+                    crate::validate::required_text(
+                        "name",
+                        &declared.name,
+                        crate::validate::NAME_MAX,
+                    )
                     .map_err(at(path))?;
-                self.store.rename_account(id, &declared.name).await?;
+                    self.store.rename_account(id, &declared.name).await?;
+                }
+                let wanted = rate_limit
+                    .map(crate::rate_limit::RateLimit::parse)
+                    .transpose()
+                    .map_err(at(path))?;
+                if existing.rate_limit != wanted {
+                    self.set_account_rate_limit(admin, id, rate_limit)
+                        .await
+                        .map_err(at(path))?;
+                }
             }
-            Some(_) => {}
         }
         for (i, env) in declared.environments.iter().enumerate() {
             self.apply_environment(admin, id, env)
@@ -356,7 +374,9 @@ impl Accountd {
             return Ok(None);
         }
         let admin = self.bootstrap_admin();
-        let account = self.create_account(&admin, None, "Demo account").await?;
+        let account = self
+            .create_account(&admin, None, "Demo account", None)
+            .await?;
         let environment = self
             .create_environment(
                 &admin,

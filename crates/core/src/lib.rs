@@ -16,6 +16,7 @@ pub mod model;
 pub mod oauth;
 pub mod page;
 pub mod permissions;
+pub mod rate_limit;
 pub mod scope;
 pub mod secret;
 pub mod service;

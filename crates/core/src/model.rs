@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserId};
+use crate::rate_limit::RateLimit;
 use crate::scope::ScopeSet;
 use crate::secret::SecretDigest;
 
@@ -11,6 +12,8 @@ pub struct Account {
     pub id: AccountId,
     pub name: String,
     pub created_at: OffsetDateTime,
+    /// Overrides the server's default rate limit for this account's clients.
+    pub rate_limit: Option<RateLimit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -96,16 +96,26 @@ impl Accountd {
                 token
             }
         };
-        match self.store.find_client(&token.client_id).await? {
-            Some(client) if client.account == token.account => Ok(Principal {
-                client_id: token.client_id,
-                account: token.account,
-                scopes: token.scopes,
-            }),
-            _ => Err(Error::Unauthenticated(
+        let revoked = || {
+            Error::Unauthenticated(
                 "the access token was revoked (its OAuth client no longer exists)".to_owned(),
-            )),
+            )
+        };
+        match self.store.find_client(&token.client_id).await? {
+            Some(client) if client.account == token.account => {}
+            _ => return Err(revoked()),
         }
+        let account = self
+            .store
+            .get_account(token.account)
+            .await?
+            .ok_or_else(revoked)?;
+        Ok(Principal {
+            client_id: token.client_id,
+            account: token.account,
+            scopes: token.scopes,
+            rate_limit: account.rate_limit,
+        })
     }
 
     /// The admin capability, for a caller presenting the admin token. When the admin API is

@@ -19,6 +19,7 @@ use crate::model::{
     Account, Environment, Group, OAuthClient, PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use crate::page::{Page, PageQuery};
+use crate::rate_limit::RateLimit;
 
 /// The new state of a user in a full replacement (updateUser).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +96,9 @@ pub trait Store: Send + Sync + 'static {
     async fn create_account(&self, account: &Account) -> Result<()>;
     async fn rename_account(&self, id: AccountId, name: &str) -> Result<bool>;
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>>;
+    /// Sets or clears the account's rate-limit override; `false` when there is no account.
+    async fn set_account_rate_limit(&self, id: AccountId, limit: Option<RateLimit>)
+    -> Result<bool>;
     async fn list_accounts(&self) -> Result<Vec<Account>>;
     /// Deletes the account and everything in it.
     async fn delete_account(&self, id: AccountId) -> Result<bool>;

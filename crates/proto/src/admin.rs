@@ -21,6 +21,16 @@ pub struct Account {
     pub uuid: String,
     pub name: String,
     pub created_at: String,
+    /// The account's rate-limit override, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<String>,
+}
+
+/// Body of `PUT /admin/v1/accounts/{a}/rate-limit`: `null` clears the override.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateLimitRequest {
+    pub rate_limit: Option<String>,
 }
 
 /// Body of `GET /admin/v1/accounts`.

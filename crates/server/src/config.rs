@@ -4,14 +4,22 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use accountd_core::rate_limit::{Period, RateLimit};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
+
+use crate::rate_limit::RateLimitKey;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8600";
 pub const DEFAULT_DATABASE: &str = "sqlite://accountd.db";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 300;
 const MAX_TOKEN_TTL_SECS: u64 = 86_400;
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
+/// Ten failed client authentications a minute per address, then a block.
+pub const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = RateLimit {
+    requests: 10,
+    period: Period::Minute,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +70,16 @@ pub struct ServeArgs {
     /// Log format [default: text].
     #[arg(long, env = "ACCOUNTD_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Default request rate limit, e.g. 200/min (units s, min, h) [default: off].
+    #[arg(long, env = "ACCOUNTD_RATE_LIMIT")]
+    pub rate_limit: Option<String>,
+    /// What a rate limit is counted per [default: client].
+    #[arg(long, env = "ACCOUNTD_RATE_LIMIT_KEY", value_enum)]
+    pub rate_limit_key: Option<RateLimitKey>,
+    /// Failed client authentications one address may make at the token endpoint before it is
+    /// blocked for a while [default: 10/min].
+    #[arg(long, env = "ACCOUNTD_AUTH_FAILURE_LIMIT")]
+    pub auth_failure_limit: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +98,9 @@ struct FileConfig {
     admin_token: Option<String>,
     token_ttl: Option<u64>,
     log_format: Option<LogFormat>,
+    rate_limit: Option<String>,
+    rate_limit_key: Option<RateLimitKey>,
+    auth_failure_limit: Option<String>,
 }
 
 /// The resolved server configuration.
@@ -91,6 +112,11 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub token_ttl_secs: u64,
     pub log_format: LogFormat,
+    /// Default request rate limit; `None`: off (accounts may still have overrides).
+    pub rate_limit: Option<RateLimit>,
+    pub rate_limit_key: RateLimitKey,
+    /// Failed client authentications per address before a block.
+    pub auth_failure_limit: RateLimit,
 }
 
 impl Config {
@@ -103,6 +129,9 @@ impl Config {
             admin_token: None,
             token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
             log_format: LogFormat::Text,
+            rate_limit: None,
+            rate_limit_key: RateLimitKey::Client,
+            auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
         }
     }
 
@@ -131,6 +160,11 @@ fn read_file_config(path: &Path) -> Result<FileConfig, String> {
     toml::from_str(&text).map_err(|err| format!("config file '{}': {err}", path.display()))
 }
 
+fn parse_limit(flag: &str, text: Option<String>) -> Result<Option<RateLimit>, String> {
+    text.map(|text| RateLimit::parse(&text).map_err(|err| format!("{flag}: {err}")))
+        .transpose()
+}
+
 impl ServeArgs {
     pub fn resolve(self) -> Result<Config, String> {
         let file = match &self.config {
@@ -157,6 +191,16 @@ impl ServeArgs {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Text),
+            rate_limit: parse_limit("--rate-limit", self.rate_limit.or(file.rate_limit))?,
+            rate_limit_key: self
+                .rate_limit_key
+                .or(file.rate_limit_key)
+                .unwrap_or_default(),
+            auth_failure_limit: parse_limit(
+                "--auth-failure-limit",
+                self.auth_failure_limit.or(file.auth_failure_limit),
+            )?
+            .unwrap_or(DEFAULT_AUTH_FAILURE_LIMIT),
         };
         config.validate()?;
         Ok(config)

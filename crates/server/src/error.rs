@@ -7,6 +7,8 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::rate_limit::RateInfo;
+
 /// An error answered by a REST route.
 #[derive(Debug)]
 pub enum ApiError {
@@ -16,6 +18,8 @@ pub enum ApiError {
     PayloadTooLarge,
     /// No route matches the path.
     RouteNotFound,
+    /// The caller's rate limit is used up.
+    RateLimited(RateInfo),
 }
 
 impl From<Error> for ApiError {
@@ -43,6 +47,18 @@ impl IntoResponse for ApiError {
                     crate::BODY_LIMIT_BYTES
                 ),
             ),
+            ApiError::RateLimited(info) => {
+                let wait = info.retry_after.unwrap_or(1);
+                let mut response = envelope(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "rate limit of {} requests exceeded; retry after {wait} s",
+                        info.limit
+                    ),
+                );
+                info.write_headers(response.headers_mut());
+                response
+            }
             ApiError::RouteNotFound => envelope(
                 StatusCode::NOT_FOUND,
                 "no such route; see /openapi.json for the API",

@@ -6,6 +6,7 @@ pub mod config;
 mod error;
 mod extract;
 pub mod logging;
+pub mod rate_limit;
 mod routes;
 mod state;
 mod wire;
@@ -124,14 +125,24 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
     let addr = listener
         .local_addr()
         .map_err(|err| format!("cannot read the listening address: {err}"))?;
-    let app = routes::router(AppState { core: core.clone() });
+    let app = routes::router(AppState {
+        core: core.clone(),
+        limits: Arc::new(rate_limit::RateLimits::new(
+            config.rate_limit,
+            config.rate_limit_key,
+        )),
+        auth_failures: Arc::new(rate_limit::AuthFailures::new(config.auth_failure_limit)),
+    });
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = signal.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = signal.await;
+        })
+        .await
     });
     tracing::info!(%addr, database = %config.database, "accountd listening");
     Ok(Started {

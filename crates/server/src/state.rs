@@ -2,8 +2,12 @@ use std::sync::Arc;
 
 use accountd_core::Accountd;
 
+use crate::rate_limit::{AuthFailures, RateLimits};
+
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
     pub core: Arc<Accountd>,
+    pub limits: Arc<RateLimits>,
+    pub auth_failures: Arc<AuthFailures>,
 }

@@ -76,6 +76,7 @@ pub fn account(account: model::Account) -> proto::admin::Account {
         uuid: account.id.to_string(),
         name: account.name,
         created_at: rfc3339(account.created_at),
+        rate_limit: account.rate_limit.map(|l| l.to_string()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use accountd_core::ids::AccountId;
 use accountd_core::model::Account;
+use accountd_core::rate_limit::RateLimit;
 use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -33,7 +34,15 @@ pub fn claim_flag(conn: &Connection, name: &str) -> Result<bool> {
 }
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    let rate_limit: Option<String> = row.get(3)?;
+    let rate_limit = match rate_limit {
+        Some(text) => {
+            Some(RateLimit::parse(&text).map_err(|_| crate::errors::corrupt("rate limit", &text))?)
+        }
+        None => None,
+    };
     Ok(Account {
+        rate_limit,
         id: rows::account_id(row, 0)?,
         name: row.get(1)?,
         created_at: rows::time(row, 2)?,
@@ -46,17 +55,20 @@ pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
 }
 
 pub fn create(conn: &Connection, account: &Account) -> Result<()> {
-    conn.prepare_cached("INSERT INTO accounts (id, name, created_at) VALUES (?1, ?2, ?3)")
-        .and_then(|mut stmt| {
-            stmt.execute(params![
-                account.id.to_string(),
-                account.name,
-                rows::millis(account.created_at)
-            ])
-        })
-        .map_err(|err| {
-            conflict_or_internal(err, || format!("account {} already exists", account.id))
-        })?;
+    conn.prepare_cached(
+        "INSERT INTO accounts (id, name, created_at, rate_limit) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            account.id.to_string(),
+            account.name,
+            rows::millis(account.created_at),
+            account.rate_limit.map(|l| l.to_string())
+        ])
+    })
+    .map_err(|err| {
+        conflict_or_internal(err, || format!("account {} already exists", account.id))
+    })?;
     Ok(())
 }
 
@@ -70,15 +82,26 @@ pub fn rename(conn: &Connection, id: AccountId, name: &str) -> Result<bool> {
     Ok(n == 1)
 }
 
+pub fn set_rate_limit(conn: &Connection, id: AccountId, limit: Option<RateLimit>) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE accounts SET rate_limit = ?2 WHERE id = ?1",
+            params![id.to_string(), limit.map(|l| l.to_string())],
+        )
+        .map_err(internal)?;
+    Ok(n == 1)
+}
+
 pub fn get(conn: &Connection, id: AccountId) -> rusqlite::Result<Option<Account>> {
-    conn.prepare_cached("SELECT id, name, created_at FROM accounts WHERE id = ?1")?
+    conn.prepare_cached("SELECT id, name, created_at, rate_limit FROM accounts WHERE id = ?1")?
         .query_row([id.to_string()], from_row)
         .optional()
 }
 
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Account>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, created_at FROM accounts ORDER BY created_at, id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, created_at, rate_limit FROM accounts ORDER BY created_at, id",
+    )?;
     stmt.query_map([], from_row)?.collect()
 }
 

@@ -30,6 +30,7 @@ use accountd_core::model::{
     Account, Environment, Group, OAuthClient, PermissionAssignment, ServiceUser, User,
 };
 use accountd_core::page::{Page, PageQuery};
+use accountd_core::rate_limit::RateLimit;
 use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
 };
@@ -160,6 +161,16 @@ impl Store for SqliteStore {
 
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>> {
         self.readers.read(|conn| accounts::get(conn, id))
+    }
+
+    async fn set_account_rate_limit(
+        &self,
+        id: AccountId,
+        limit: Option<RateLimit>,
+    ) -> Result<bool> {
+        self.writer
+            .write(move |conn| accounts::set_rate_limit(conn, id, limit))
+            .await
     }
 
     async fn list_accounts(&self) -> Result<Vec<Account>> {

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_service_users.sql"),
+    include_str!("../migrations/0003_account_rate_limit.sql"),
 ];
 
 pub fn latest_version() -> i64 {

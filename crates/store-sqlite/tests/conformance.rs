@@ -41,6 +41,7 @@ async fn account(store: &dyn Store) -> AccountId {
         id: AccountId::generate(),
         name: "Acme".into(),
         created_at: now(),
+        rate_limit: None,
     };
     store
         .create_account(&account)
@@ -146,6 +147,7 @@ async fn uniqueness_is_enforced_as_conflict() {
         id: acc,
         name: "x".into(),
         created_at: now(),
+        rate_limit: None,
     };
     assert!(matches!(
         f.store.create_account(&again).await,
@@ -853,5 +855,47 @@ async fn service_users_are_users_with_a_group_and_are_listed_apart() {
             .await
             .expect("get"),
         None
+    );
+}
+
+#[tokio::test]
+async fn account_rate_limit_overrides_are_stored_and_cleared() {
+    use accountd_core::rate_limit::RateLimit;
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let limit = RateLimit::parse("100/min").expect("limit");
+    assert!(
+        f.store
+            .set_account_rate_limit(acc, Some(limit))
+            .await
+            .expect("set")
+    );
+    assert_eq!(
+        f.store
+            .get_account(acc)
+            .await
+            .expect("get")
+            .and_then(|a| a.rate_limit),
+        Some(limit)
+    );
+    assert!(
+        f.store
+            .set_account_rate_limit(acc, None)
+            .await
+            .expect("clear")
+    );
+    assert_eq!(
+        f.store
+            .get_account(acc)
+            .await
+            .expect("get")
+            .and_then(|a| a.rate_limit),
+        None
+    );
+    assert!(
+        !f.store
+            .set_account_rate_limit(AccountId::generate(), None)
+            .await
+            .expect("missing")
     );
 }

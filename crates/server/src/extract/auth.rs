@@ -4,7 +4,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use std::sync::{Arc, Mutex};
+
 use crate::error::{ApiError, missing_token};
+use crate::rate_limit::RateInfo;
 use crate::state::AppState;
 
 /// The `Bearer` credential of a request, if any. The scheme is matched case-insensitively
@@ -29,7 +32,28 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
     }
 }
 
-/// A caller with a valid access token whose client still exists.
+/// Where the `Auth` extractor leaves the rate-limit state for the response headers (put in
+/// the request by the `rate_limit_headers` middleware).
+#[derive(Clone, Default)]
+pub struct RateSlot(Arc<Mutex<Option<RateInfo>>>);
+
+impl RateSlot {
+    fn set(&self, info: RateInfo) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(info);
+    }
+
+    pub fn take(&self) -> Option<RateInfo> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+    }
+}
+
+/// A caller with a valid access token whose client still exists, within its rate limit.
 pub struct Auth(pub Principal);
 
 impl FromRequestParts<AppState> for Auth {
@@ -40,7 +64,16 @@ impl FromRequestParts<AppState> for Auth {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts)?;
-        Ok(Auth(state.core.authenticate(token).await?))
+        let principal = state.core.authenticate(token).await?;
+        match state.limits.check(&principal) {
+            Ok(info) => {
+                if let (Some(info), Some(slot)) = (info, parts.extensions.get::<RateSlot>()) {
+                    slot.set(info);
+                }
+                Ok(Auth(principal))
+            }
+            Err(info) => Err(ApiError::RateLimited(info)),
+        }
     }
 }
 

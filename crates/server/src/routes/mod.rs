@@ -22,6 +22,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::error::ApiError;
+use crate::extract::RateSlot;
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(errors_in_envelope))
+        .layer(middleware::from_fn(rate_limit_headers))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -101,4 +103,16 @@ async fn errors_in_envelope(request: Request, next: Next) -> Response {
     );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
+}
+
+/// Gives every request a slot for the rate-limit state and, if the `Auth` extractor filled it,
+/// sends the `X-RateLimit-*` headers.
+async fn rate_limit_headers(mut request: Request, next: Next) -> Response {
+    let slot = RateSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    if let Some(info) = slot.take() {
+        info.write_headers(response.headers_mut());
+    }
+    response
 }

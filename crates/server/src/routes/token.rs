@@ -6,7 +6,9 @@ use accountd_proto::{OAuthErrorResponse, TokenResponse};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -68,7 +70,14 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, &'
     )))
 }
 
-async fn issue_token(State(app): State<AppState>, request: Request) -> Response {
+async fn issue_token(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    if let Some(wait) = app.auth_failures.blocked_for(peer.ip()) {
+        return too_many_failures(wait);
+    }
     let headers = request.headers().clone();
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -143,8 +152,27 @@ async fn issue_token(State(app): State<AppState>, request: Request) -> Response 
             no_store(response.headers_mut());
             response
         }
+        Err(err @ GrantError::InvalidClient { .. }) => {
+            match app.auth_failures.record_failure(peer.ip()) {
+                Some(wait) => too_many_failures(wait),
+                None => grant_error(err),
+            }
+        }
         Err(err) => grant_error(err),
     }
+}
+
+/// Brute-force protection: this address failed client authentication too often.
+fn too_many_failures(wait: u64) -> Response {
+    let mut response = oauth_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "slow_down",
+        format!("too many failed client authentications from this address; retry after {wait} s"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
 }
 
 fn grant_error(err: GrantError) -> Response {

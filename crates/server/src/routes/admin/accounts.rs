@@ -1,6 +1,6 @@
 //! Accounts: create, list, get, delete, reset.
 
-use accountd_proto::admin::{Account, AccountCreateRequest, AccountList};
+use accountd_proto::admin::{Account, AccountCreateRequest, AccountList, RateLimitRequest};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -26,6 +26,10 @@ pub fn router() -> Router<AppState> {
             "/admin/v1/accounts/{accountUuid}/reset",
             post(reset_account),
         )
+        .route(
+            "/admin/v1/accounts/{accountUuid}/rate-limit",
+            axum::routing::put(set_rate_limit),
+        )
 }
 
 async fn create_account(
@@ -35,7 +39,7 @@ async fn create_account(
 ) -> ApiResult<(StatusCode, Json<Account>)> {
     let account = app
         .core
-        .create_account(&admin, body.uuid.as_deref(), &body.name)
+        .create_account(&admin, body.uuid.as_deref(), &body.name, None)
         .await?;
     Ok((StatusCode::CREATED, Json(wire::account(account))))
 }
@@ -84,4 +88,22 @@ async fn reset_account(
         .reset_account(&admin, admin_account_path(&account)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets (`{"rateLimit":"100/min"}`) or clears (`{"rateLimit":null}`) the account's override.
+async fn set_rate_limit(
+    State(app): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    Path(account): Path<String>,
+    JsonBody(body): JsonBody<RateLimitRequest>,
+) -> ApiResult<Json<Account>> {
+    let account = app
+        .core
+        .set_account_rate_limit(
+            &admin,
+            admin_account_path(&account)?,
+            body.rate_limit.as_deref(),
+        )
+        .await?;
+    Ok(Json(wire::account(account)))
 }
