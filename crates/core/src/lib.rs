@@ -10,6 +10,7 @@ pub mod environments;
 pub mod error;
 pub mod groups;
 pub mod ids;
+pub mod invitations;
 pub mod mac;
 pub mod memberships;
 pub mod model;

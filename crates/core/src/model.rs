@@ -212,3 +212,35 @@ pub struct ServiceUser {
 pub const SERVICE_USER_SURNAME: &str = "SERVICE_IDENTITY";
 /// Domain of service users' email addresses.
 pub const SERVICE_USER_DOMAIN: &str = "service.sso.dynatrace.com";
+
+/// A message to a person (an invitation), as the outbox keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub recipient: Email,
+    pub subject: String,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A new invitation: the digest of its single-use token, and the message that carries the
+/// token when it goes to the outbox (`None` when it is sent by SMTP instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    pub token_digest: SecretDigest,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub outbox: Option<Message>,
+}
+
+/// What accepting an invitation token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationOutcome {
+    /// The user is now `ACTIVE`.
+    Accepted {
+        account: AccountId,
+        user: UserId,
+    },
+    Unknown,
+    AlreadyUsed,
+    Expired,
+}

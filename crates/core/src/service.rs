@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::authz::{Actor, Admin, Principal};
 use crate::clock::Clock;
+use crate::invitations::Mailer;
 use crate::mac::MacKey;
 use crate::page::PageKeys;
 use crate::secret::{Secret, SecretDigest, random_bytes};
@@ -19,6 +20,10 @@ pub struct Settings {
     pub token_ttl_secs: u64,
     /// Digest of the admin token; `None` turns the admin API off.
     pub admin_token: Option<SecretDigest>,
+    /// How long an invitation link stays valid, in seconds.
+    pub invite_ttl_secs: u64,
+    /// The server's address as users reach it, for links in messages.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -26,6 +31,8 @@ impl Default for Settings {
         Self {
             token_ttl_secs: 300,
             admin_token: None,
+            invite_ttl_secs: 7 * 86_400,
+            public_url: "http://127.0.0.1:8600".to_owned(),
         }
     }
 }
@@ -37,6 +44,7 @@ pub struct Accountd {
     verified_tokens: TokenCache,
     pub(crate) pages: PageKeys,
     pub(crate) settings: Settings,
+    pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
 impl Accountd {
@@ -59,7 +67,14 @@ impl Accountd {
             verified_tokens: TokenCache::default(),
             pages: PageKeys::new(MacKey::from_bytes(page_key)),
             settings,
+            mailer: None,
         })
+    }
+
+    /// Sends invitations through `mailer` instead of the outbox.
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -16,10 +16,12 @@ use time::OffsetDateTime;
 use crate::Result;
 use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use crate::model::{
-    Account, Environment, Group, OAuthClient, PermissionAssignment, ServiceUser, User, UserStatus,
+    Account, Environment, Group, InvitationOutcome, Message, NewInvitation, OAuthClient,
+    PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use crate::page::{Page, PageQuery};
 use crate::rate_limit::RateLimit;
+use crate::secret::SecretDigest;
 
 /// The new state of a user in a full replacement (updateUser).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +140,40 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts the user with its memberships. A group id that is not a group of the account is
     /// `Invalid` naming it; a taken email is `Conflict`.
     async fn create_user(&self, account: AccountId, user: &User) -> Result<()>;
+    /// Like `create_user`, and records the user's invitation (and its outbox message) in the
+    /// same transaction.
+    async fn create_invited_user(
+        &self,
+        account: AccountId,
+        user: &User,
+        invitation: &NewInvitation,
+    ) -> Result<()>;
+    /// Replaces the user's unused invitations with a new one. `None` when there is no such
+    /// user; `Conflict` when the user is not `PENDING_INVITE`.
+    async fn renew_invitation(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        invitation: &NewInvitation,
+    ) -> Result<Option<User>>;
+    /// Uses the invitation with this token digest, making its user `ACTIVE`.
+    async fn accept_invitation(
+        &self,
+        token_digest: &SecretDigest,
+        now: OffsetDateTime,
+    ) -> Result<InvitationOutcome>;
+    /// Moves the user from one of `from` to `to`. `None`: no such user; `Some(Err(current))`:
+    /// the user's status is not in `from`.
+    async fn change_user_status(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        from: &[UserStatus],
+        to: UserStatus,
+        at: OffsetDateTime,
+    ) -> Result<Option<std::result::Result<User, UserStatus>>>;
+    /// The account's outbox, oldest first.
+    async fn list_outbox(&self, account: AccountId) -> Result<Vec<Message>>;
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>>;
     /// Replaces the user's fields and memberships; `None` when there is no such user.
     async fn replace_user(

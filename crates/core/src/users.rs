@@ -172,7 +172,19 @@ impl Accountd {
             created_at: now,
             modified_at: now,
         };
-        self.store.create_user(account, &user).await?;
+        // A pending user gets an invitation in the same transaction; others (bootstrap users
+        // declared ACTIVE or INACTIVE) do not need one.
+        if status == UserStatus::PendingInvite {
+            let (invitation, message) = self
+                .new_invitation(account, &user.email, &user.first_name)
+                .await?;
+            self.store
+                .create_invited_user(account, &user, &invitation)
+                .await?;
+            self.deliver(&message).await;
+        } else {
+            self.store.create_user(account, &user).await?;
+        }
         Ok(user)
     }
 

@@ -81,3 +81,28 @@ pub struct OAuthClient {
 pub struct OAuthClientList {
     pub clients: Vec<OAuthClient>,
 }
+
+/// One message of `GET /admin/v1/accounts/{a}/outbox`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage {
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// Body of `GET /admin/v1/accounts/{a}/outbox`: messages not sent by SMTP, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// Body of `POST /invite/{token}/accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationAccepted {
+    pub account_uuid: String,
+    pub uid: String,
+    pub user_status: crate::UserStatus,
+}

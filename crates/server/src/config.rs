@@ -15,6 +15,8 @@ pub const DEFAULT_DATABASE: &str = "sqlite://accountd.db";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 300;
 const MAX_TOKEN_TTL_SECS: u64 = 86_400;
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
+pub const DEFAULT_INVITE_TTL_SECS: u64 = 7 * 86_400;
+pub const DEFAULT_SMTP_FROM: &str = "accountd@localhost";
 /// Ten failed client authentications a minute per address, then a block.
 pub const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = RateLimit {
     requests: 10,
@@ -35,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate(MigrateArgs),
 }
@@ -80,6 +82,19 @@ pub struct ServeArgs {
     /// blocked for a while [default: 10/min].
     #[arg(long, env = "ACCOUNTD_AUTH_FAILURE_LIMIT")]
     pub auth_failure_limit: Option<String>,
+    /// How long invitation links stay valid, in seconds [default: 604800 (7 days)].
+    #[arg(long, env = "ACCOUNTD_INVITE_TTL")]
+    pub invite_ttl: Option<u64>,
+    /// Base URL of this server as users reach it, for links in messages [default: http://<listen address>].
+    #[arg(long, env = "ACCOUNTD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// SMTP server for invitations, e.g. smtp://mail.example.com:25 or smtps://user:pass@host
+    /// [default: none: messages go to the outbox (GET /admin/v1/accounts/{a}/outbox) and the log].
+    #[arg(long, env = "ACCOUNTD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of invitations [default: accountd@localhost].
+    #[arg(long, env = "ACCOUNTD_SMTP_FROM")]
+    pub smtp_from: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +116,10 @@ struct FileConfig {
     rate_limit: Option<String>,
     rate_limit_key: Option<RateLimitKey>,
     auth_failure_limit: Option<String>,
+    invite_ttl: Option<u64>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
 }
 
 /// The resolved server configuration.
@@ -117,6 +136,12 @@ pub struct Config {
     pub rate_limit_key: RateLimitKey,
     /// Failed client authentications per address before a block.
     pub auth_failure_limit: RateLimit,
+    pub invite_ttl_secs: u64,
+    /// `None`: `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// `None`: invitations go to the outbox.
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
 }
 
 impl Config {
@@ -132,6 +157,10 @@ impl Config {
             rate_limit: None,
             rate_limit_key: RateLimitKey::Client,
             auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
+            invite_ttl_secs: DEFAULT_INVITE_TTL_SECS,
+            public_url: None,
+            smtp_url: None,
+            smtp_from: DEFAULT_SMTP_FROM.to_owned(),
         }
     }
 
@@ -141,6 +170,16 @@ impl Config {
             return Err(format!(
                 "--token-ttl must be between 1 and {MAX_TOKEN_TTL_SECS} seconds, not {}",
                 self.token_ttl_secs
+            ));
+        }
+        if self.invite_ttl_secs == 0 {
+            return Err("--invite-ttl must be at least 1 second".to_owned());
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!(
+                "--public-url must start with http:// or https://, not '{url}'"
             ));
         }
         if let Some(token) = &self.admin_token
@@ -201,6 +240,16 @@ impl ServeArgs {
                 self.auth_failure_limit.or(file.auth_failure_limit),
             )?
             .unwrap_or(DEFAULT_AUTH_FAILURE_LIMIT),
+            invite_ttl_secs: self
+                .invite_ttl
+                .or(file.invite_ttl)
+                .unwrap_or(DEFAULT_INVITE_TTL_SECS),
+            public_url: self.public_url.or(file.public_url),
+            smtp_url: self.smtp_url.or(file.smtp_url).filter(|u| !u.is_empty()),
+            smtp_from: self
+                .smtp_from
+                .or(file.smtp_from)
+                .unwrap_or_else(|| DEFAULT_SMTP_FROM.to_owned()),
         };
         config.validate()?;
         Ok(config)

@@ -6,6 +6,7 @@ pub mod config;
 mod error;
 mod extract;
 pub mod logging;
+mod mail;
 pub mod rate_limit;
 mod routes;
 mod state;
@@ -96,6 +97,13 @@ pub struct Started {
 /// caller can connect at once.
 pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, String> {
     config.validate()?;
+    // Bind first: links in messages need the real address when the port is chosen by the OS.
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the listening address: {err}"))?;
     let store = open_store(&config.database)?;
     let settings = Settings {
         token_ttl_secs: config.token_ttl_secs,
@@ -103,12 +111,19 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .admin_token
             .as_ref()
             .map(|t| Secret::new(t.clone()).digest()),
+        invite_ttl_secs: config.invite_ttl_secs,
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
     };
-    let core = Arc::new(
-        Accountd::open(store, clock, settings)
-            .await
-            .map_err(|err| format!("startup: {err}"))?,
-    );
+    let mut core = Accountd::open(store, clock, settings)
+        .await
+        .map_err(|err| format!("startup: {err}"))?;
+    if let Some(url) = &config.smtp_url {
+        core = core.with_mailer(Arc::new(mail::SmtpMailer::new(url, &config.smtp_from)?));
+    }
+    let core = Arc::new(core);
     let demo = match &config.bootstrap {
         Some(path) => {
             bootstrap::load_and_apply(&core, path).await?;
@@ -119,12 +134,6 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .await
             .map_err(|err| format!("creating the demo account: {err}"))?,
     };
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|err| format!("cannot read the listening address: {err}"))?;
     let app = routes::router(AppState {
         core: core.clone(),
         limits: Arc::new(rate_limit::RateLimits::new(

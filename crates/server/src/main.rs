@@ -11,7 +11,7 @@ use clap::Parser;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => match args.resolve() {
+        Command::Serve(args) => match (*args).resolve() {
             Ok(config) => {
                 accountd_server::logging::init(config.log_format);
                 report(serve(config).await)

@@ -13,6 +13,7 @@ mod connection;
 mod environments;
 mod errors;
 mod groups;
+mod invitations;
 mod memberships;
 mod migrate;
 mod paging;
@@ -27,10 +28,12 @@ use std::path::{Path, PathBuf};
 
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
 use accountd_core::model::{
-    Account, Environment, Group, OAuthClient, PermissionAssignment, ServiceUser, User,
+    Account, Environment, Group, InvitationOutcome, Message, NewInvitation, OAuthClient,
+    PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::rate_limit::RateLimit;
+use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
 };
@@ -263,6 +266,59 @@ impl Store for SqliteStore {
         self.writer
             .write(move |conn| users::create(conn, account, &user))
             .await
+    }
+
+    async fn create_invited_user(
+        &self,
+        account: AccountId,
+        user: &User,
+        invitation: &NewInvitation,
+    ) -> Result<()> {
+        let (user, invitation) = (user.clone(), invitation.clone());
+        self.writer
+            .write(move |conn| invitations::create_invited_user(conn, account, &user, &invitation))
+            .await
+    }
+
+    async fn renew_invitation(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        invitation: &NewInvitation,
+    ) -> Result<Option<User>> {
+        let (user, invitation) = (user.clone(), invitation.clone());
+        self.writer
+            .write(move |conn| invitations::renew(conn, account, &user, &invitation))
+            .await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_digest: &SecretDigest,
+        now: OffsetDateTime,
+    ) -> Result<InvitationOutcome> {
+        let digest = *token_digest;
+        self.writer
+            .write(move |conn| invitations::accept(conn, &digest, now))
+            .await
+    }
+
+    async fn change_user_status(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        from: &[UserStatus],
+        to: UserStatus,
+        at: OffsetDateTime,
+    ) -> Result<Option<std::result::Result<User, UserStatus>>> {
+        let (user, from) = (user.clone(), from.to_vec());
+        self.writer
+            .write(move |conn| invitations::change_status(conn, account, &user, &from, to, at))
+            .await
+    }
+
+    async fn list_outbox(&self, account: AccountId) -> Result<Vec<Message>> {
+        self.readers.read(|conn| invitations::outbox(conn, account))
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {

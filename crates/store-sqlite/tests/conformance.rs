@@ -899,3 +899,141 @@ async fn account_rate_limit_overrides_are_stored_and_cleared() {
             .expect("missing")
     );
 }
+
+#[tokio::test]
+async fn invitations_are_single_use_expire_and_renew() {
+    use accountd_core::model::{InvitationOutcome, Message, NewInvitation};
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let u = user("a@b.co", vec![]);
+    let invitation = |token: &str, ttl: time::Duration| NewInvitation {
+        token_digest: Secret::new(token).digest(),
+        created_at: now(),
+        expires_at: now() + ttl,
+        outbox: Some(Message {
+            recipient: u.email.clone(),
+            subject: "s".into(),
+            body: token.into(),
+            created_at: now(),
+        }),
+    };
+    f.store
+        .create_invited_user(acc, &u, &invitation("one", time::Duration::days(7)))
+        .await
+        .expect("create");
+    assert_eq!(f.store.list_outbox(acc).await.expect("outbox").len(), 1);
+
+    // Renewing replaces the unused link.
+    let renewed = f
+        .store
+        .renew_invitation(
+            acc,
+            &UserRef::Uid(u.uid),
+            &invitation("two", time::Duration::days(7)),
+        )
+        .await;
+    assert!(matches!(renewed, Ok(Some(_))));
+    let unknown = f
+        .store
+        .accept_invitation(&Secret::new("one").digest(), now())
+        .await
+        .expect("accept");
+    assert_eq!(unknown, InvitationOutcome::Unknown);
+    let accepted = f
+        .store
+        .accept_invitation(&Secret::new("two").digest(), now())
+        .await
+        .expect("accept");
+    assert_eq!(
+        accepted,
+        InvitationOutcome::Accepted {
+            account: acc,
+            user: u.uid
+        }
+    );
+    let again = f
+        .store
+        .accept_invitation(&Secret::new("two").digest(), now())
+        .await
+        .expect("accept");
+    assert_eq!(again, InvitationOutcome::AlreadyUsed);
+    let active = f
+        .store
+        .get_user(acc, &UserRef::Uid(u.uid))
+        .await
+        .expect("get")
+        .expect("user");
+    assert_eq!(active.status, UserStatus::Active);
+    // An active user has nothing to renew.
+    let conflict = f
+        .store
+        .renew_invitation(
+            acc,
+            &UserRef::Uid(u.uid),
+            &invitation("three", time::Duration::days(1)),
+        )
+        .await;
+    assert!(matches!(conflict, Err(Error::Conflict(_))));
+
+    let late = user("late@b.co", vec![]);
+    f.store
+        .create_invited_user(acc, &late, &invitation("late", time::Duration::seconds(1)))
+        .await
+        .expect("create");
+    let expired = f
+        .store
+        .accept_invitation(
+            &Secret::new("late").digest(),
+            now() + time::Duration::seconds(2),
+        )
+        .await;
+    assert_eq!(expired.expect("accept"), InvitationOutcome::Expired);
+    // one, its renewal, and late; the refused renewal wrote nothing.
+    assert_eq!(f.store.list_outbox(acc).await.expect("outbox").len(), 3);
+}
+
+#[tokio::test]
+async fn user_status_changes_respect_the_allowed_sources() {
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let u = user("a@b.co", vec![]);
+    f.store.create_user(acc, &u).await.expect("user");
+    let r = UserRef::Uid(u.uid);
+    let refused = f
+        .store
+        .change_user_status(acc, &r, &[UserStatus::Inactive], UserStatus::Active, now())
+        .await
+        .expect("change");
+    assert_eq!(
+        refused.map(|r| r.err()),
+        Some(Some(UserStatus::PendingInvite))
+    );
+    let changed = f
+        .store
+        .change_user_status(
+            acc,
+            &r,
+            &[UserStatus::PendingInvite],
+            UserStatus::Inactive,
+            now(),
+        )
+        .await
+        .expect("change");
+    assert_eq!(
+        changed.and_then(|r| r.ok()).map(|u| u.status),
+        Some(UserStatus::Inactive)
+    );
+    let missing = UserRef::Uid(UserId::generate());
+    let none = f
+        .store
+        .change_user_status(
+            acc,
+            &missing,
+            &[UserStatus::Inactive],
+            UserStatus::Active,
+            now(),
+        )
+        .await
+        .expect("change");
+    assert!(none.is_none());
+}

@@ -5,6 +5,7 @@ mod environments;
 mod group_permissions;
 mod groups;
 mod health;
+mod invitations;
 mod memberships;
 mod permissions;
 mod service_users;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(environments::router())
         .merge(token::router())
         .merge(health::router())
+        .merge(invitations::router())
         .merge(admin::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))

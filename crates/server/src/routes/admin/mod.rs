@@ -3,6 +3,7 @@
 mod accounts;
 mod clients;
 mod environments;
+mod users;
 
 use axum::Router;
 
@@ -13,4 +14,5 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(environments::router())
         .merge(clients::router())
+        .merge(users::router())
 }

@@ -1,0 +1,167 @@
+//! Invitations, user status changes, and the outbox.
+
+use accountd_core::ids::{AccountId, UserRef};
+use accountd_core::model::{InvitationOutcome, Message, NewInvitation, User, UserStatus};
+use accountd_core::secret::SecretDigest;
+use accountd_core::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+
+use crate::errors::internal;
+use crate::{rows, users};
+
+/// Records an invitation of the user `user_seq` and its outbox message.
+pub fn insert(
+    conn: &Connection,
+    account: AccountId,
+    user_seq: i64,
+    invitation: &NewInvitation,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO invitations (account_id, user_seq, token_digest, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            account.to_string(),
+            user_seq,
+            invitation.token_digest.0.as_slice(),
+            rows::millis(invitation.created_at),
+            rows::millis(invitation.expires_at)
+        ])
+    })
+    .map_err(internal)?;
+    if let Some(message) = &invitation.outbox {
+        conn.prepare_cached(
+            "INSERT INTO outbox (account_id, recipient, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                account.to_string(),
+                message.recipient.as_str(),
+                message.subject,
+                message.body,
+                rows::millis(message.created_at)
+            ])
+        })
+        .map_err(internal)?;
+    }
+    Ok(())
+}
+
+pub fn create_invited_user(
+    conn: &Connection,
+    account: AccountId,
+    user: &User,
+    invitation: &NewInvitation,
+) -> Result<()> {
+    users::create(conn, account, user)?;
+    insert(conn, account, conn.last_insert_rowid(), invitation)
+}
+
+pub fn renew(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+    invitation: &NewInvitation,
+) -> Result<Option<User>> {
+    let Some((mut found, seq)) = users::find(conn, account, user).map_err(internal)? else {
+        return Ok(None);
+    };
+    if found.status != UserStatus::PendingInvite {
+        return Err(Error::Conflict(format!(
+            "user '{user}' is {} and has no invitation to resend; only PENDING_INVITE users do",
+            found.status.as_str()
+        )));
+    }
+    conn.execute(
+        "DELETE FROM invitations WHERE user_seq = ?1 AND used_at IS NULL",
+        [seq],
+    )
+    .map_err(internal)?;
+    insert(conn, account, seq, invitation)?;
+    found.groups = users::groups_of(conn, seq).map_err(internal)?;
+    Ok(Some(found))
+}
+
+pub fn accept(
+    conn: &Connection,
+    digest: &SecretDigest,
+    now: OffsetDateTime,
+) -> Result<InvitationOutcome> {
+    let found: Option<(i64, i64, Option<i64>, i64, String, String)> = conn
+        .query_row(
+            "SELECT i.seq, i.expires_at, i.used_at, i.user_seq, u.account_id, u.uid FROM invitations i \
+             JOIN users u ON u.seq = i.user_seq WHERE i.token_digest = ?1",
+            [digest.0.as_slice()],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+        )
+        .optional()
+        .map_err(internal)?;
+    let Some((seq, expires_at, used_at, user_seq, account, uid)) = found else {
+        return Ok(InvitationOutcome::Unknown);
+    };
+    if used_at.is_some() {
+        return Ok(InvitationOutcome::AlreadyUsed);
+    }
+    let now_ms = rows::millis(now);
+    if expires_at <= now_ms {
+        return Ok(InvitationOutcome::Expired);
+    }
+    conn.execute(
+        "UPDATE invitations SET used_at = ?2 WHERE seq = ?1",
+        [seq, now_ms],
+    )
+    .map_err(internal)?;
+    conn.execute(
+        "UPDATE users SET status = 'ACTIVE', modified_at = ?2 WHERE seq = ?1 AND status = 'PENDING_INVITE'",
+        [user_seq, now_ms],
+    )
+    .map_err(internal)?;
+    let account = accountd_core::ids::AccountId::parse(&account)
+        .ok_or_else(|| Error::Internal("stored account id".into()))?;
+    let user = accountd_core::ids::UserId::parse(&uid)
+        .ok_or_else(|| Error::Internal("stored user id".into()))?;
+    Ok(InvitationOutcome::Accepted { account, user })
+}
+
+pub fn change_status(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+    from: &[UserStatus],
+    to: UserStatus,
+    at: OffsetDateTime,
+) -> Result<Option<std::result::Result<User, UserStatus>>> {
+    let Some((mut found, seq)) = users::find(conn, account, user).map_err(internal)? else {
+        return Ok(None);
+    };
+    if !from.contains(&found.status) {
+        return Ok(Some(Err(found.status)));
+    }
+    if found.status != to {
+        conn.execute(
+            "UPDATE users SET status = ?2, modified_at = ?3 WHERE seq = ?1",
+            params![seq, to.as_str(), rows::millis(at)],
+        )
+        .map_err(internal)?;
+        found.status = to;
+        found.modified_at = at;
+    }
+    found.groups = users::groups_of(conn, seq).map_err(internal)?;
+    Ok(Some(Ok(found)))
+}
+
+pub fn outbox(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<Message>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT recipient, subject, body, created_at FROM outbox WHERE account_id = ?1 ORDER BY seq",
+    )?;
+    stmt.query_map([account.to_string()], |row| {
+        Ok(Message {
+            recipient: rows::email(row, 0)?,
+            subject: row.get(1)?,
+            body: row.get(2)?,
+            created_at: rows::time(row, 3)?,
+        })
+    })?
+    .collect()
+}
