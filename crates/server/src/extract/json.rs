@@ -5,9 +5,68 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON request body. Any content type is read as JSON (clients often omit it); malformed
-/// JSON or a wrong shape is a 400 saying where, an oversized body a 413.
+/// A JSON object request body. Any content type is read as JSON (clients often omit it);
+/// malformed JSON, an array or scalar where an object belongs, or a wrong shape is a 400 saying
+/// where; an oversized body is a 413.
 pub struct JsonBody<T>(pub T);
+
+/// A JSON array request body (membership and permission lists).
+pub struct JsonArray<T>(pub Vec<T>);
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Object,
+    Array,
+}
+
+async fn read<T: DeserializeOwned, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    shape: Shape,
+) -> Result<T, ApiError> {
+    let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest(format!("the request body could not be read: {rejection}"))
+        }
+    })?;
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err(ApiError::BadRequest(
+            "a JSON request body is required".to_owned(),
+        ));
+    };
+    // serde's derived structs also accept arrays of field values; the API's bodies are objects.
+    match (shape, first) {
+        (Shape::Object, b'{') | (Shape::Array, b'[') => {}
+        (Shape::Object, _) => {
+            return Err(ApiError::BadRequest(
+                "the request body must be a JSON object".to_owned(),
+            ));
+        }
+        (Shape::Array, _) => {
+            return Err(ApiError::BadRequest(
+                "the request body must be a JSON array".to_owned(),
+            ));
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let place = if path == "." || path == "?" {
+            String::new()
+        } else {
+            format!(" at '{path}'")
+        };
+        ApiError::BadRequest(format!("the request body is not valid{place}: {inner}"))
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| ApiError::BadRequest(format!("the request body is not valid: {err}")))?;
+    Ok(value)
+}
 
 impl<S, T> FromRequest<S> for JsonBody<T>
 where
@@ -17,32 +76,18 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest(format!("the request body could not be read: {rejection}"))
-            }
-        })?;
-        if bytes.is_empty() {
-            return Err(ApiError::BadRequest(
-                "a JSON request body is required".to_owned(),
-            ));
-        }
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            let place = if path == "." {
-                String::new()
-            } else {
-                format!(" at '{path}'")
-            };
-            ApiError::BadRequest(format!("the request body is not valid{place}: {inner}"))
-        })?;
-        deserializer
-            .end()
-            .map_err(|err| ApiError::BadRequest(format!("the request body is not valid: {err}")))?;
-        Ok(JsonBody(value))
+        read(req, state, Shape::Object).await.map(JsonBody)
+    }
+}
+
+impl<S, T> FromRequest<S> for JsonArray<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read(req, state, Shape::Array).await.map(JsonArray)
     }
 }

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, JsonBody, account_path};
+use crate::extract::{Auth, JsonArray, account_path};
 use crate::state::AppState;
 use crate::wire;
 
@@ -49,7 +49,7 @@ async fn add_group_permissions(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, group)): Path<(String, String)>,
-    JsonBody(body): JsonBody<Vec<GroupPermission>>,
+    JsonArray(body): JsonArray<GroupPermission>,
 ) -> ApiResult<StatusCode> {
     let inputs = inputs(body);
     let access =
@@ -64,7 +64,7 @@ async fn replace_group_permissions(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, group)): Path<(String, String)>,
-    JsonBody(body): JsonBody<Vec<GroupPermission>>,
+    JsonArray(body): JsonArray<GroupPermission>,
 ) -> ApiResult<StatusCode> {
     let inputs = inputs(body);
     let access = principal.idm_writer(account_path(&account)?)?;

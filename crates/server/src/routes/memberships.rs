@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, JsonBody, account_path};
+use crate::extract::{Auth, JsonArray, account_path};
 use crate::state::AppState;
 use crate::wire;
 
@@ -35,7 +35,7 @@ async fn add_group_members(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, group)): Path<(String, String)>,
-    JsonBody(uids): JsonBody<Vec<String>>,
+    JsonArray(uids): JsonArray<String>,
 ) -> ApiResult<StatusCode> {
     let access = principal.idm_writer(account_path(&account)?)?;
     app.core.add_group_members(&access, &group, &uids).await?;
@@ -70,7 +70,7 @@ pub(super) async fn add_user_to_groups(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, user)): Path<(String, String)>,
-    JsonBody(groups): JsonBody<Vec<String>>,
+    JsonArray(groups): JsonArray<String>,
 ) -> ApiResult<StatusCode> {
     let access = principal.idm_writer(account_path(&account)?)?;
     app.core
@@ -84,7 +84,7 @@ async fn replace_user_groups(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, user)): Path<(String, String)>,
-    JsonBody(groups): JsonBody<Vec<String>>,
+    JsonArray(groups): JsonArray<String>,
 ) -> ApiResult<StatusCode> {
     let access = principal.idm_writer(account_path(&account)?)?;
     app.core

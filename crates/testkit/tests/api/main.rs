@@ -1,1 +1,19 @@
+//! Integration tests of accountd: every test starts a real server (127.0.0.1:0, fresh SQLite
+//! database, injected clock) through `accountd_testkit::TestApp` and talks to it over HTTP, with
+//! the typed client for behaviour and plain reqwest where the exact wire bytes or headers matter.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+mod admin;
+mod authz;
+mod bootstrap;
+mod environments;
+mod errors;
+mod groups;
+mod health;
+mod paging;
+mod permissions;
+mod persistence;
+mod token;
+mod users;
