@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use accountd_proto::Environment;
 use accountd_proto::EnvironmentCollection;
+use accountd_proto::User;
 use accountd_proto::admin::{
     Account, AccountCreateRequest, AccountList, EnvironmentRequest, OAuthClient,
-    OAuthClientCreateRequest, OAuthClientList,
+    OAuthClientCreateRequest, OAuthClientList, Outbox, RateLimitRequest,
 };
 use reqwest::Method;
 use serde::Serialize;
@@ -181,5 +182,58 @@ impl AdminClient {
             ),
         )
         .await
+    }
+
+    /// Sets (`Some("100/min")`) or clears (`None`) an account's rate-limit override.
+    pub async fn set_rate_limit(&self, account: &str, rate_limit: Option<&str>) -> Result<Account> {
+        let body = RateLimitRequest {
+            rate_limit: rate_limit.map(str::to_owned),
+        };
+        self.call(
+            Method::PUT,
+            &format!("/accounts/{}/rate-limit", segment(account)),
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Messages not sent by SMTP (invitations), oldest first.
+    pub async fn outbox(&self, account: &str) -> Result<Outbox> {
+        self.call(
+            Method::GET,
+            &format!("/accounts/{}/outbox", segment(account)),
+            NO_BODY,
+        )
+        .await
+    }
+
+    /// Sends a `PENDING_INVITE` user a new invitation; earlier links stop working.
+    pub async fn resend_invitation(&self, account: &str, user: &str) -> Result<User> {
+        let path = format!(
+            "/accounts/{}/users/{}/invitation",
+            segment(account),
+            segment(user)
+        );
+        self.call(Method::POST, &path, NO_BODY).await
+    }
+
+    /// `ACTIVE`/`PENDING_INVITE` → `INACTIVE`.
+    pub async fn deactivate_user(&self, account: &str, user: &str) -> Result<User> {
+        let path = format!(
+            "/accounts/{}/users/{}/deactivate",
+            segment(account),
+            segment(user)
+        );
+        self.call(Method::POST, &path, NO_BODY).await
+    }
+
+    /// `INACTIVE` → `ACTIVE`.
+    pub async fn reactivate_user(&self, account: &str, user: &str) -> Result<User> {
+        let path = format!(
+            "/accounts/{}/users/{}/reactivate",
+            segment(account),
+            segment(user)
+        );
+        self.call(Method::POST, &path, NO_BODY).await
     }
 }

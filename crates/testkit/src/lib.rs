@@ -36,6 +36,11 @@ pub struct TestAppBuilder {
     bootstrap: Option<String>,
     token_ttl_secs: Option<u64>,
     no_admin: bool,
+    rate_limit: Option<String>,
+    rate_limit_key: Option<accountd_server::rate_limit::RateLimitKey>,
+    auth_failure_limit: Option<String>,
+    invite_ttl_secs: Option<u64>,
+    smtp_url: Option<String>,
 }
 
 impl TestAppBuilder {
@@ -47,6 +52,36 @@ impl TestAppBuilder {
 
     pub fn token_ttl(mut self, secs: u64) -> Self {
         self.token_ttl_secs = Some(secs);
+        self
+    }
+
+    /// `--rate-limit` (e.g. `3/min`).
+    pub fn rate_limit(mut self, limit: &str) -> Self {
+        self.rate_limit = Some(limit.to_owned());
+        self
+    }
+
+    /// `--rate-limit-key account` instead of the default per client.
+    pub fn rate_limit_per_account(mut self) -> Self {
+        self.rate_limit_key = Some(accountd_server::rate_limit::RateLimitKey::Account);
+        self
+    }
+
+    /// `--auth-failure-limit` (default `10/min`).
+    pub fn auth_failure_limit(mut self, limit: &str) -> Self {
+        self.auth_failure_limit = Some(limit.to_owned());
+        self
+    }
+
+    /// `--invite-ttl` in seconds (default 7 days); expire invitations with the clock.
+    pub fn invite_ttl(mut self, secs: u64) -> Self {
+        self.invite_ttl_secs = Some(secs);
+        self
+    }
+
+    /// `--smtp-url`, e.g. `smtp://127.0.0.1:<port>` of an SMTP listener the test runs.
+    pub fn smtp_url(mut self, url: impl Into<String>) -> Self {
+        self.smtp_url = Some(url.into());
         self
     }
 
@@ -115,6 +150,22 @@ impl TestApp {
         if let Some(ttl) = self.options.token_ttl_secs {
             config.token_ttl_secs = ttl;
         }
+        let parse = |text: &str| {
+            accountd_core::rate_limit::RateLimit::parse(text).map_err(|e| e.to_string())
+        };
+        if let Some(limit) = &self.options.rate_limit {
+            config.rate_limit = Some(parse(limit)?);
+        }
+        if let Some(key) = self.options.rate_limit_key {
+            config.rate_limit_key = key;
+        }
+        if let Some(limit) = &self.options.auth_failure_limit {
+            config.auth_failure_limit = parse(limit)?;
+        }
+        if let Some(ttl) = self.options.invite_ttl_secs {
+            config.invite_ttl_secs = ttl;
+        }
+        config.smtp_url.clone_from(&self.options.smtp_url);
         if let Some(yaml) = &self.options.bootstrap {
             let path = self.dir.path().join("bootstrap.yaml");
             std::fs::write(&path, yaml).map_err(|e| e.to_string())?;
