@@ -61,7 +61,7 @@ fn validate_client_id(id: &str) -> Result<String> {
 impl Accountd {
     pub async fn create_account(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         uuid: Option<&str>,
         name: &str,
         rate_limit: Option<&str>,
@@ -77,19 +77,25 @@ impl Accountd {
             created_at: self.now(),
             rate_limit: rate_limit.map(RateLimit::parse).transpose()?,
         };
-        self.store.create_account(&account).await?;
+        self.store
+            .create_account(&account, &self.audit(admin.actor()))
+            .await?;
         Ok(account)
     }
 
     /// Sets (`Some("200/min")`) or clears (`None`) the account's rate-limit override.
     pub async fn set_account_rate_limit(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         limit: Option<&str>,
     ) -> Result<Account> {
         let limit = limit.map(RateLimit::parse).transpose()?;
-        if !self.store.set_account_rate_limit(account, limit).await? {
+        if !self
+            .store
+            .set_account_rate_limit(account, limit, &self.audit(admin.actor()))
+            .await?
+        {
             return Err(account_not_found(account));
         }
         self.require_account(account).await
@@ -115,8 +121,12 @@ impl Accountd {
     }
 
     /// Removes the account's users, groups, memberships and permissions.
-    pub async fn reset_account(&self, _admin: &Admin, account: AccountId) -> Result<()> {
-        if self.store.reset_account(account).await? {
+    pub async fn reset_account(&self, admin: &Admin, account: AccountId) -> Result<()> {
+        if self
+            .store
+            .reset_account(account, &self.audit(admin.actor()))
+            .await?
+        {
             Ok(())
         } else {
             Err(account_not_found(account))
@@ -133,19 +143,22 @@ impl Accountd {
     /// Creates a client; the returned secret is the only copy that ever leaves the server.
     pub async fn create_client(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         input: &ClientInput,
     ) -> Result<(OAuthClient, Secret)> {
         self.require_account(account).await?;
         let (client, secret) = self.build_client(account, input)?;
-        self.store.put_client(&client, false).await?;
+        self.store
+            .put_client(&client, false, &self.audit(admin.actor()))
+            .await?;
         Ok((client, secret))
     }
 
     /// Creates a client or brings it to the declared secret, name and scopes (bootstrap).
     pub(crate) async fn put_client(
         &self,
+        admin: &Admin,
         account: AccountId,
         input: &ClientInput,
     ) -> Result<OAuthClient> {
@@ -161,7 +174,9 @@ impl Accountd {
                     && existing.name == client.name
             });
         if !unchanged {
-            self.store.put_client(&client, true).await?;
+            self.store
+                .put_client(&client, true, &self.audit(admin.actor()))
+                .await?;
         }
         Ok(client)
     }
@@ -216,11 +231,15 @@ impl Accountd {
 
     pub async fn delete_client(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         client_id: &str,
     ) -> Result<()> {
-        if self.store.delete_client(account, client_id).await? {
+        if self
+            .store
+            .delete_client(account, client_id, &self.audit(admin.actor()))
+            .await?
+        {
             Ok(())
         } else {
             Err(Error::NotFound(format!(

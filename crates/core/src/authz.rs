@@ -12,6 +12,8 @@ pub enum Actor {
     Client(String),
     Admin,
     Bootstrap,
+    /// Someone holding an invitation token (accepting it).
+    Invitation,
 }
 
 /// A caller authenticated by an access token.

@@ -165,7 +165,9 @@ impl Accountd {
                         crate::validate::NAME_MAX,
                     )
                     .map_err(at(path))?;
-                    self.store.rename_account(id, &declared.name).await?;
+                    self.store
+                        .rename_account(id, &declared.name, &self.audit(admin.actor()))
+                        .await?;
                 }
                 let wanted = rate_limit
                     .map(crate::rate_limit::RateLimit::parse)
@@ -191,7 +193,7 @@ impl Accountd {
                 scopes: client.scopes.clone(),
             };
             let sub = format!("{path}.oauthClients[{i}]");
-            self.put_client(id, &input).await.map_err(at(&sub))?;
+            self.put_client(admin, id, &input).await.map_err(at(&sub))?;
         }
         for (i, group) in declared.groups.iter().enumerate() {
             self.apply_group(admin, id, group)
@@ -199,7 +201,7 @@ impl Accountd {
                 .map_err(at(&format!("{path}.groups[{i}]")))?;
         }
         for (i, user) in declared.users.iter().enumerate() {
-            self.apply_user(id, user)
+            self.apply_user(admin, id, user)
                 .await
                 .map_err(at(&format!("{path}.users[{i}]")))?;
         }
@@ -252,7 +254,7 @@ impl Accountd {
             .await?
         {
             None => {
-                self.insert_group(account, &input, GroupOwner::Local)
+                self.insert_group(admin.actor(), account, &input, GroupOwner::Local)
                     .await?
             }
             Some(existing) => {
@@ -268,7 +270,7 @@ impl Accountd {
                         updated_at: self.now(),
                     };
                     self.store
-                        .update_group(account, existing.id, &change)
+                        .update_group(account, existing.id, &change, &self.audit(admin.actor()))
                         .await?;
                 }
                 existing
@@ -304,7 +306,12 @@ impl Accountd {
         Ok(())
     }
 
-    async fn apply_user(&self, account: AccountId, declared: &BootstrapUser) -> Result<()> {
+    async fn apply_user(
+        &self,
+        admin: &Admin,
+        account: AccountId,
+        declared: &BootstrapUser,
+    ) -> Result<()> {
         let status = match declared.status.as_deref() {
             None => None,
             Some(text) => Some(UserStatus::parse(text).ok_or_else(|| {
@@ -343,8 +350,13 @@ impl Accountd {
         let user_ref = UserRef::Email(email);
         match self.store.get_user(account, &user_ref).await? {
             None => {
-                self.create_user_with_status(account, &input, status.unwrap_or(UserStatus::Active))
-                    .await?;
+                self.create_user_with_status(
+                    admin.actor(),
+                    account,
+                    &input,
+                    status.unwrap_or(UserStatus::Active),
+                )
+                .await?;
             }
             Some(existing) => {
                 let wanted_groups =
@@ -357,7 +369,7 @@ impl Accountd {
                     && same_groups
                     && status.is_none_or(|s| s == existing.status);
                 if !unchanged {
-                    self.replace_user(account, &user_ref, &input, status)
+                    self.replace_user(admin.actor(), account, &user_ref, &input, status)
                         .await?;
                 }
             }

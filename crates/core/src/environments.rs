@@ -57,7 +57,7 @@ impl Accountd {
 
     pub async fn create_environment(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         input: &EnvironmentInput,
     ) -> Result<Environment> {
@@ -67,20 +67,26 @@ impl Accountd {
             None => EnvironmentId::generate(),
         };
         let environment = input.validate(id)?;
-        self.store.create_environment(account, &environment).await?;
+        self.store
+            .create_environment(account, &environment, &self.audit(admin.actor()))
+            .await?;
         Ok(environment)
     }
 
     pub async fn update_environment(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         id: &str,
         input: &EnvironmentInput,
     ) -> Result<Environment> {
         let parsed = EnvironmentId::parse(id).map_err(|_| environment_not_found(id))?;
         let environment = input.validate(parsed)?;
-        if self.store.update_environment(account, &environment).await? {
+        if self
+            .store
+            .update_environment(account, &environment, &self.audit(admin.actor()))
+            .await?
+        {
             Ok(environment)
         } else {
             Err(environment_not_found(id))
@@ -109,12 +115,16 @@ impl Accountd {
 
     pub async fn delete_environment(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         id: &str,
     ) -> Result<()> {
         let parsed = EnvironmentId::parse(id).map_err(|_| environment_not_found(id))?;
-        if self.store.delete_environment(account, &parsed).await? {
+        if self
+            .store
+            .delete_environment(account, &parsed, &self.audit(admin.actor()))
+            .await?
+        {
             Ok(())
         } else {
             Err(environment_not_found(id))

@@ -1,6 +1,6 @@
 //! Groups (seed 000: listGroups, createGroup, getGroup, updateGroup, deleteGroup).
 
-use crate::authz::{IdmReader, IdmWriter};
+use crate::authz::{Actor, IdmReader, IdmWriter};
 use crate::ids::{AccountId, GroupId};
 use crate::model::{Group, GroupOwner};
 use crate::page::{Listing, PageKind};
@@ -68,12 +68,13 @@ impl Accountd {
     }
 
     pub async fn create_group(&self, access: &IdmWriter, input: &GroupInput) -> Result<Group> {
-        self.insert_group(access.account(), input, GroupOwner::Local)
+        self.insert_group(access.actor(), access.account(), input, GroupOwner::Local)
             .await
     }
 
     pub(crate) async fn insert_group(
         &self,
+        actor: &Actor,
         account: AccountId,
         input: &GroupInput,
         owner: GroupOwner,
@@ -88,7 +89,9 @@ impl Accountd {
             created_at: now,
             updated_at: now,
         };
-        self.store.create_group(account, &group).await?;
+        self.store
+            .create_group(account, &group, &self.audit(actor))
+            .await?;
         Ok(group)
     }
 
@@ -108,7 +111,7 @@ impl Accountd {
             updated_at: self.now(),
         };
         self.store
-            .update_group(access.account(), id, &change)
+            .update_group(access.account(), id, &change, &self.audit(access.actor()))
             .await?
             .ok_or_else(|| group_not_found(group))
     }
@@ -117,7 +120,11 @@ impl Accountd {
         let id = parse_group_id(group)?;
         self.ensure_locally_owned(access.account(), id, group, "deleted")
             .await?;
-        if self.store.delete_group(access.account(), id).await? {
+        if self
+            .store
+            .delete_group(access.account(), id, &self.audit(access.actor()))
+            .await?
+        {
             Ok(())
         } else {
             Err(group_not_found(group))

@@ -95,7 +95,10 @@ impl Accountd {
         }
         match self
             .store
-            .accept_invitation(&Secret::new(token).digest(), self.now())
+            .accept_invitation(
+                &Secret::new(token).digest(),
+                &self.audit(&crate::authz::Actor::Invitation),
+            )
             .await?
         {
             InvitationOutcome::Accepted { account, user } => Ok((account, user)),
@@ -116,7 +119,7 @@ impl Accountd {
     /// Replaces a pending user's invitation with a new one and sends it.
     pub async fn resend_invitation(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         user: &str,
     ) -> Result<User> {
@@ -131,7 +134,7 @@ impl Accountd {
             .await?;
         let renewed = self
             .store
-            .renew_invitation(account, &user_ref, &invitation)
+            .renew_invitation(account, &user_ref, &invitation, &self.audit(admin.actor()))
             .await?
             .ok_or_else(|| user_not_found(user))?;
         self.deliver(&message).await;
@@ -142,7 +145,7 @@ impl Accountd {
     /// `ACTIVE`) a user.
     pub async fn set_user_active(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         user: &str,
         active: bool,
@@ -165,7 +168,7 @@ impl Accountd {
         };
         match self
             .store
-            .change_user_status(account, &user_ref, from, to, self.now())
+            .change_user_status(account, &user_ref, from, to, &self.audit(admin.actor()))
             .await?
         {
             None => Err(user_not_found(user)),

@@ -3,6 +3,7 @@
 //! No web framework and no database driver types appear here; time comes from a [`Clock`].
 
 pub mod admin;
+pub mod audit;
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;

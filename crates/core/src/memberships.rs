@@ -54,7 +54,7 @@ impl Accountd {
         let id = parse_group(group)?;
         let uids = parse_member_uids(users)?;
         self.store
-            .add_members(access.account(), id, &uids, self.now())
+            .add_members(access.account(), id, &uids, &self.audit(access.actor()))
             .await?
             .ok_or_else(|| group_not_found(group))
     }
@@ -70,7 +70,7 @@ impl Accountd {
         let user_ref = parse_user(user)?;
         match self
             .store
-            .remove_member(access.account(), id, &user_ref, self.now())
+            .remove_member(access.account(), id, &user_ref, &self.audit(access.actor()))
             .await?
         {
             MemberRemoval::Removed => Ok(()),
@@ -106,7 +106,12 @@ impl Accountd {
             UserGroupsChange::Replace(ids) => GroupsChange::Replace(parse_group_ids(ids)?),
         };
         self.store
-            .change_user_groups(access.account(), &user_ref, &change, self.now())
+            .change_user_groups(
+                access.account(),
+                &user_ref,
+                &change,
+                &self.audit(access.actor()),
+            )
             .await?
             .ok_or_else(|| user_not_found(user))
     }

@@ -27,6 +27,7 @@ pub enum PageKind {
     Groups,
     Environments,
     ServiceUsers,
+    Audit,
 }
 
 /// The decoded content of a page key.

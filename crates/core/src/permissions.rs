@@ -181,18 +181,19 @@ impl Accountd {
         change: PermissionChange<'_>,
     ) -> Result<()> {
         let account = access.account();
+        let ctx = self.audit(access.actor());
         let id = GroupId::parse(group).ok_or_else(|| group_not_found(group))?;
         let done = match change {
             PermissionChange::Add(inputs) => {
                 let assignments = self.validate_permissions(account, id, inputs).await?;
                 self.store
-                    .add_group_permissions(account, id, &assignments)
+                    .add_group_permissions(account, id, &assignments, &ctx)
                     .await?
             }
             PermissionChange::Replace(inputs) => {
                 let assignments = self.validate_permissions(account, id, inputs).await?;
                 self.store
-                    .set_group_permissions(account, id, &assignments)
+                    .set_group_permissions(account, id, &assignments, &ctx)
                     .await?
             }
             PermissionChange::Remove(input) => {
@@ -204,7 +205,7 @@ impl Accountd {
                 };
                 match self
                     .store
-                    .remove_group_permission(account, assignment)
+                    .remove_group_permission(account, assignment, &ctx)
                     .await?
                 {
                     None => false,
@@ -228,7 +229,7 @@ impl Accountd {
     /// Makes `inputs` the complete permission list of a group (bootstrap and admin).
     pub(crate) async fn put_group_permissions(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         account: AccountId,
         group: GroupId,
         inputs: &[PermissionInput],
@@ -236,7 +237,7 @@ impl Accountd {
         let assignments = self.validate_permissions(account, group, inputs).await?;
         if self
             .store
-            .set_group_permissions(account, group, &assignments)
+            .set_group_permissions(account, group, &assignments, &self.audit(admin.actor()))
             .await?
         {
             Ok(())

@@ -124,7 +124,7 @@ impl Accountd {
             created_at: now,
         };
         self.store
-            .create_service_user(access.account(), &user, &group)
+            .create_service_user(access.account(), &user, &group, &self.audit(access.actor()))
             .await?;
         Ok(user)
     }
@@ -150,7 +150,7 @@ impl Accountd {
             modified_at: self.now(),
         };
         self.store
-            .update_service_user(access.account(), id, &change)
+            .update_service_user(access.account(), id, &change, &self.audit(access.actor()))
             .await?
             .ok_or_else(|| not_found(uid))
     }
@@ -158,7 +158,11 @@ impl Accountd {
     pub async fn delete_service_user(&self, access: &IdmWriter, uid: &str) -> Result<()> {
         if self
             .store
-            .delete_service_user(access.account(), parse_uid(uid)?)
+            .delete_service_user(
+                access.account(),
+                parse_uid(uid)?,
+                &self.audit(access.actor()),
+            )
             .await?
         {
             Ok(())

@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::Result;
+use crate::audit::{AuditContext, AuditEvent, AuditFilter};
 use crate::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use crate::model::{
     Account, Environment, Group, InvitationOutcome, Message, NewInvitation, OAuthClient,
@@ -95,28 +96,42 @@ pub trait Store: Send + Sync + 'static {
 
     // Accounts.
     async fn count_accounts(&self) -> Result<u64>;
-    async fn create_account(&self, account: &Account) -> Result<()>;
-    async fn rename_account(&self, id: AccountId, name: &str) -> Result<bool>;
+    async fn create_account(&self, account: &Account, ctx: &AuditContext) -> Result<()>;
+    async fn rename_account(&self, id: AccountId, name: &str, ctx: &AuditContext) -> Result<bool>;
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>>;
     /// Sets or clears the account's rate-limit override; `false` when there is no account.
-    async fn set_account_rate_limit(&self, id: AccountId, limit: Option<RateLimit>)
-    -> Result<bool>;
+    async fn set_account_rate_limit(
+        &self,
+        id: AccountId,
+        limit: Option<RateLimit>,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
     async fn list_accounts(&self) -> Result<Vec<Account>>;
-    /// Deletes the account and everything in it.
+    /// Deletes the account and everything in it, its audit log included.
     async fn delete_account(&self, id: AccountId) -> Result<bool>;
     /// Deletes the account's users, groups, memberships and permissions; keeps the account,
     /// its environments and its OAuth clients.
-    async fn reset_account(&self, id: AccountId) -> Result<bool>;
+    async fn reset_account(&self, id: AccountId, ctx: &AuditContext) -> Result<bool>;
 
     // Environments.
-    async fn create_environment(&self, account: AccountId, environment: &Environment)
-    -> Result<()>;
+    async fn create_environment(
+        &self,
+        account: AccountId,
+        environment: &Environment,
+        ctx: &AuditContext,
+    ) -> Result<()>;
     async fn update_environment(
         &self,
         account: AccountId,
         environment: &Environment,
+        ctx: &AuditContext,
     ) -> Result<bool>;
-    async fn delete_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<bool>;
+    async fn delete_environment(
+        &self,
+        account: AccountId,
+        id: &EnvironmentId,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
     async fn get_environment(
         &self,
         account: AccountId,
@@ -131,15 +146,25 @@ pub trait Store: Send + Sync + 'static {
     // OAuth clients.
     /// Creates the client; with `replace`, an existing client of the same id and account gets the
     /// new secret digest, name and scopes instead of a conflict.
-    async fn put_client(&self, client: &OAuthClient, replace: bool) -> Result<()>;
+    async fn put_client(
+        &self,
+        client: &OAuthClient,
+        replace: bool,
+        ctx: &AuditContext,
+    ) -> Result<()>;
     async fn find_client(&self, client_id: &str) -> Result<Option<OAuthClient>>;
     async fn list_clients(&self, account: AccountId) -> Result<Vec<OAuthClient>>;
-    async fn delete_client(&self, account: AccountId, client_id: &str) -> Result<bool>;
+    async fn delete_client(
+        &self,
+        account: AccountId,
+        client_id: &str,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
 
     // Users.
     /// Inserts the user with its memberships. A group id that is not a group of the account is
     /// `Invalid` naming it; a taken email is `Conflict`.
-    async fn create_user(&self, account: AccountId, user: &User) -> Result<()>;
+    async fn create_user(&self, account: AccountId, user: &User, ctx: &AuditContext) -> Result<()>;
     /// Like `create_user`, and records the user's invitation (and its outbox message) in the
     /// same transaction.
     async fn create_invited_user(
@@ -147,6 +172,7 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         user: &User,
         invitation: &NewInvitation,
+        ctx: &AuditContext,
     ) -> Result<()>;
     /// Replaces the user's unused invitations with a new one. `None` when there is no such
     /// user; `Conflict` when the user is not `PENDING_INVITE`.
@@ -155,12 +181,13 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         user: &UserRef,
         invitation: &NewInvitation,
+        ctx: &AuditContext,
     ) -> Result<Option<User>>;
     /// Uses the invitation with this token digest, making its user `ACTIVE`.
     async fn accept_invitation(
         &self,
         token_digest: &SecretDigest,
-        now: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<InvitationOutcome>;
     /// Moves the user from one of `from` to `to`. `None`: no such user; `Some(Err(current))`:
     /// the user's status is not in `from`.
@@ -170,7 +197,7 @@ pub trait Store: Send + Sync + 'static {
         user: &UserRef,
         from: &[UserStatus],
         to: UserStatus,
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<Option<std::result::Result<User, UserStatus>>>;
     /// The account's outbox, oldest first.
     async fn list_outbox(&self, account: AccountId) -> Result<Vec<Message>>;
@@ -181,8 +208,14 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         user: &UserRef,
         change: &UserReplacement,
+        ctx: &AuditContext,
     ) -> Result<Option<User>>;
-    async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool>;
+    async fn delete_user(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
     /// Users of the account narrowed by `filter`.
     async fn list_users(
         &self,
@@ -198,6 +231,7 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         user: &ServiceUser,
         group: &Group,
+        ctx: &AuditContext,
     ) -> Result<()>;
     async fn get_service_user(
         &self,
@@ -209,9 +243,15 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         uid: UserId,
         change: &ServiceUserChange,
+        ctx: &AuditContext,
     ) -> Result<Option<ServiceUser>>;
     /// Deletes the service user and the group created for it.
-    async fn delete_service_user(&self, account: AccountId, uid: UserId) -> Result<bool>;
+    async fn delete_service_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
     /// Service users in creation order; `skip` drops that many first (page-number paging).
     async fn list_service_users(
         &self,
@@ -221,7 +261,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Page<ServiceUser>>;
 
     // Groups.
-    async fn create_group(&self, account: AccountId, group: &Group) -> Result<()>;
+    async fn create_group(
+        &self,
+        account: AccountId,
+        group: &Group,
+        ctx: &AuditContext,
+    ) -> Result<()>;
     async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>>;
     async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>>;
     async fn update_group(
@@ -229,9 +274,15 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         id: GroupId,
         change: &GroupChange,
+        ctx: &AuditContext,
     ) -> Result<Option<Group>>;
     /// Deletes the group with its memberships and permissions.
-    async fn delete_group(&self, account: AccountId, id: GroupId) -> Result<bool>;
+    async fn delete_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
     async fn list_groups(&self, account: AccountId, query: &PageQuery) -> Result<Page<Group>>;
 
     // Memberships. Each call is one transaction of set operations (no read-modify-write in
@@ -243,14 +294,14 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         group: GroupId,
         users: &[UserId],
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<Option<()>>;
     async fn remove_member(
         &self,
         account: AccountId,
         group: GroupId,
         user: &UserRef,
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<MemberRemoval>;
     /// The members of a group, `None` when the group does not exist.
     async fn list_members(&self, account: AccountId, group: GroupId) -> Result<Option<Vec<User>>>;
@@ -261,7 +312,7 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         user: &UserRef,
         change: &GroupsChange,
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<Option<User>>;
 
     // Permissions.
@@ -273,12 +324,14 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         group: GroupId,
         permissions: &[PermissionAssignment],
+        ctx: &AuditContext,
     ) -> Result<bool>;
     /// Removes one permission; `None` when there is no group, `Some(false)` when not granted.
     async fn remove_group_permission(
         &self,
         account: AccountId,
         permission: &PermissionAssignment,
+        ctx: &AuditContext,
     ) -> Result<Option<bool>>;
     /// Makes `permissions` the complete permission list of `group`.
     async fn set_group_permissions(
@@ -286,5 +339,15 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         group: GroupId,
         permissions: &[PermissionAssignment],
+        ctx: &AuditContext,
     ) -> Result<bool>;
+
+    // Audit log.
+    /// Events of the account, newest first (`PageQuery::after` is the id to continue below).
+    async fn list_audit_events(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        filter: &AuditFilter,
+    ) -> Result<Page<AuditEvent>>;
 }

@@ -1,6 +1,6 @@
 //! Users (seed 000: listUsers, createUser, getUser, updateUser, deleteUser).
 
-use crate::authz::{IdmReader, IdmWriter};
+use crate::authz::{Actor, IdmReader, IdmWriter};
 use crate::ids::{AccountId, Email, GroupId, UserId, UserRef};
 use crate::model::{User, UserStatus};
 use crate::page::{Cursor, Listing, PageKind};
@@ -142,26 +142,35 @@ impl Accountd {
 
     pub async fn create_user(&self, access: &IdmWriter, input: &UserInput) -> Result<User> {
         let valid = input.validate()?;
-        self.insert_user(access.account(), valid, UserStatus::PendingInvite)
-            .await
+        self.insert_user(
+            access.actor(),
+            access.account(),
+            valid,
+            UserStatus::PendingInvite,
+        )
+        .await
     }
 
     pub(crate) async fn create_user_with_status(
         &self,
+        actor: &Actor,
         account: AccountId,
         input: &UserInput,
         status: UserStatus,
     ) -> Result<User> {
-        self.insert_user(account, input.validate()?, status).await
+        self.insert_user(actor, account, input.validate()?, status)
+            .await
     }
 
     async fn insert_user(
         &self,
+        actor: &Actor,
         account: AccountId,
         valid: ValidUser,
         status: UserStatus,
     ) -> Result<User> {
-        let now = self.now();
+        let ctx = self.audit(actor);
+        let now = ctx.at;
         let user = User {
             uid: UserId::generate(),
             email: valid.email,
@@ -179,11 +188,11 @@ impl Accountd {
                 .new_invitation(account, &user.email, &user.first_name)
                 .await?;
             self.store
-                .create_invited_user(account, &user, &invitation)
+                .create_invited_user(account, &user, &invitation, &ctx)
                 .await?;
             self.deliver(&message).await;
         } else {
-            self.store.create_user(account, &user).await?;
+            self.store.create_user(account, &user, &ctx).await?;
         }
         Ok(user)
     }
@@ -196,33 +205,39 @@ impl Accountd {
         input: &UserInput,
     ) -> Result<User> {
         let user_ref = parse_user_ref(user)?;
-        self.replace_user(access.account(), &user_ref, input, None)
+        self.replace_user(access.actor(), access.account(), &user_ref, input, None)
             .await?
             .ok_or_else(|| user_not_found(user))
     }
 
     pub(crate) async fn replace_user(
         &self,
+        actor: &Actor,
         account: AccountId,
         user: &UserRef,
         input: &UserInput,
         status: Option<UserStatus>,
     ) -> Result<Option<User>> {
         let valid = input.validate()?;
+        let ctx = self.audit(actor);
         let change = UserReplacement {
             email: valid.email,
             first_name: valid.first_name,
             last_name: valid.last_name,
             groups: valid.groups,
             status,
-            modified_at: self.now(),
+            modified_at: ctx.at,
         };
-        self.store.replace_user(account, user, &change).await
+        self.store.replace_user(account, user, &change, &ctx).await
     }
 
     pub async fn delete_user(&self, access: &IdmWriter, user: &str) -> Result<()> {
         let user_ref = parse_user_ref(user)?;
-        if self.store.delete_user(access.account(), &user_ref).await? {
+        if self
+            .store
+            .delete_user(access.account(), &user_ref, &self.audit(access.actor()))
+            .await?
+        {
             Ok(())
         } else {
             Err(user_not_found(user))

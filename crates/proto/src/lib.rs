@@ -3,6 +3,7 @@
 //! Sharing this crate between server and client makes any drift between the two a compile error.
 
 pub mod admin;
+pub mod audit;
 pub mod environments;
 pub mod error;
 pub mod groups;

@@ -1,5 +1,6 @@
 //! Accounts, server keys and flags.
 
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::AccountId;
 use accountd_core::model::Account;
 use accountd_core::rate_limit::RateLimit;
@@ -7,7 +8,7 @@ use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 pub fn server_key(conn: &Connection, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]> {
     conn.execute(
@@ -54,7 +55,7 @@ pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
         .map(rows::count)
 }
 
-pub fn create(conn: &Connection, account: &Account) -> Result<()> {
+pub fn create(conn: &Connection, account: &Account, ctx: &AuditContext) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO accounts (id, name, created_at, rate_limit) VALUES (?1, ?2, ?3, ?4)",
     )
@@ -69,27 +70,64 @@ pub fn create(conn: &Connection, account: &Account) -> Result<()> {
     .map_err(|err| {
         conflict_or_internal(err, || format!("account {} already exists", account.id))
     })?;
-    Ok(())
+    let resource = ("account", account.id.to_string());
+    audit::event(
+        conn,
+        account.id,
+        ctx,
+        EventType::Create,
+        resource,
+        None,
+        Some(snapshot::account(account)),
+    )
 }
 
-pub fn rename(conn: &Connection, id: AccountId, name: &str) -> Result<bool> {
-    let n = conn
-        .execute(
+/// Applies an update to the account row and records it; `false` when there is no account.
+fn update_audited(
+    conn: &Connection,
+    id: AccountId,
+    ctx: &AuditContext,
+    apply: impl FnOnce() -> rusqlite::Result<usize>,
+) -> Result<bool> {
+    let Some(before) = get(conn, id).map_err(internal)? else {
+        return Ok(false);
+    };
+    apply().map_err(internal)?;
+    let after = get(conn, id).map_err(internal)?;
+    let resource = ("account", id.to_string());
+    audit::event(
+        conn,
+        id,
+        ctx,
+        EventType::Update,
+        resource,
+        Some(snapshot::account(&before)),
+        after.as_ref().map(snapshot::account),
+    )?;
+    Ok(true)
+}
+
+pub fn rename(conn: &Connection, id: AccountId, name: &str, ctx: &AuditContext) -> Result<bool> {
+    update_audited(conn, id, ctx, || {
+        conn.execute(
             "UPDATE accounts SET name = ?2 WHERE id = ?1",
             params![id.to_string(), name],
         )
-        .map_err(internal)?;
-    Ok(n == 1)
+    })
 }
 
-pub fn set_rate_limit(conn: &Connection, id: AccountId, limit: Option<RateLimit>) -> Result<bool> {
-    let n = conn
-        .execute(
+pub fn set_rate_limit(
+    conn: &Connection,
+    id: AccountId,
+    limit: Option<RateLimit>,
+    ctx: &AuditContext,
+) -> Result<bool> {
+    update_audited(conn, id, ctx, || {
+        conn.execute(
             "UPDATE accounts SET rate_limit = ?2 WHERE id = ?1",
             params![id.to_string(), limit.map(|l| l.to_string())],
         )
-        .map_err(internal)?;
-    Ok(n == 1)
+    })
 }
 
 pub fn get(conn: &Connection, id: AccountId) -> rusqlite::Result<Option<Account>> {
@@ -113,15 +151,27 @@ pub fn delete(conn: &Connection, id: AccountId) -> Result<bool> {
     Ok(n == 1)
 }
 
-pub fn reset(conn: &Connection, id: AccountId) -> Result<bool> {
+pub fn reset(conn: &Connection, id: AccountId, ctx: &AuditContext) -> Result<bool> {
     let account = id.to_string();
     if get(conn, id).map_err(internal)?.is_none() {
         return Ok(false);
     }
     // Memberships and permissions cascade from users and groups.
-    conn.execute("DELETE FROM users WHERE account_id = ?1", [&account])
+    let users = conn
+        .execute("DELETE FROM users WHERE account_id = ?1", [&account])
         .map_err(internal)?;
-    conn.execute("DELETE FROM user_groups WHERE account_id = ?1", [&account])
+    let groups = conn
+        .execute("DELETE FROM user_groups WHERE account_id = ?1", [&account])
         .map_err(internal)?;
+    let before = serde_json::json!({"users": users, "groups": groups});
+    audit::event(
+        conn,
+        id,
+        ctx,
+        EventType::Delete,
+        ("account_data", account),
+        Some(before),
+        None,
+    )?;
     Ok(true)
 }

@@ -1,5 +1,6 @@
 //! OAuth clients.
 
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::AccountId;
 use accountd_core::model::OAuthClient;
 use accountd_core::scope::ScopeSet;
@@ -8,7 +9,7 @@ use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, corrupt, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 const COLUMNS: &str = "client_id, account_id, name, secret_digest, scopes, created_at";
 
@@ -26,7 +27,13 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OAuthClient> {
     })
 }
 
-pub fn put(conn: &Connection, client: &OAuthClient, replace: bool) -> Result<()> {
+pub fn put(
+    conn: &Connection,
+    client: &OAuthClient,
+    replace: bool,
+    ctx: &AuditContext,
+) -> Result<()> {
+    let resource = || ("oauth_client", client.client_id.clone());
     let owner: Option<String> = conn
         .query_row(
             "SELECT account_id FROM oauth_clients WHERE client_id = ?1",
@@ -43,12 +50,22 @@ pub fn put(conn: &Connection, client: &OAuthClient, replace: bool) -> Result<()>
             )));
         }
         Some(_) if replace => {
+            let before = find(conn, &client.client_id).map_err(internal)?;
             conn.execute(
                 "UPDATE oauth_clients SET name = ?2, secret_digest = ?3, scopes = ?4 WHERE client_id = ?1",
                 params![client.client_id, client.name, client.secret_digest.0.as_slice(), client.scopes.to_space_separated()],
             )
             .map_err(internal)?;
-            return Ok(());
+            let before = before.as_ref().map(snapshot::client);
+            return audit::event(
+                conn,
+                client.account,
+                ctx,
+                EventType::Update,
+                resource(),
+                before,
+                Some(snapshot::client(client)),
+            );
         }
         _ => {}
     }
@@ -68,7 +85,15 @@ pub fn put(conn: &Connection, client: &OAuthClient, replace: bool) -> Result<()>
             format!("OAuth client '{}' already exists", client.client_id)
         })
     })?;
-    Ok(())
+    audit::event(
+        conn,
+        client.account,
+        ctx,
+        EventType::Create,
+        resource(),
+        None,
+        Some(snapshot::client(client)),
+    )
 }
 
 pub fn find(conn: &Connection, client_id: &str) -> rusqlite::Result<Option<OAuthClient>> {
@@ -86,12 +111,32 @@ pub fn list(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<OAuth
     stmt.query_map([account.to_string()], from_row)?.collect()
 }
 
-pub fn delete(conn: &Connection, account: AccountId, client_id: &str) -> Result<bool> {
+pub fn delete(
+    conn: &Connection,
+    account: AccountId,
+    client_id: &str,
+    ctx: &AuditContext,
+) -> Result<bool> {
+    let before = find(conn, client_id)
+        .map_err(internal)?
+        .filter(|c| c.account == account);
     let n = conn
         .execute(
             "DELETE FROM oauth_clients WHERE client_id = ?1 AND account_id = ?2",
             params![client_id, account.to_string()],
         )
         .map_err(internal)?;
+    if let Some(before) = before.filter(|_| n == 1) {
+        let resource = ("oauth_client", client_id.to_owned());
+        audit::event(
+            conn,
+            account,
+            ctx,
+            EventType::Delete,
+            resource,
+            Some(snapshot::client(&before)),
+            None,
+        )?;
+    }
     Ok(n == 1)
 }

@@ -1,13 +1,14 @@
 //! Environments.
 
 use accountd_core::Result;
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::{AccountId, EnvironmentId};
 use accountd_core::model::{Environment, EnvironmentStatus};
 use accountd_core::page::{Page, PageQuery};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Environment> {
     Ok(Environment {
@@ -18,27 +19,68 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Environment> {
     })
 }
 
-pub fn create(conn: &Connection, account: AccountId, env: &Environment) -> Result<()> {
+pub fn create(
+    conn: &Connection,
+    account: AccountId,
+    env: &Environment,
+    ctx: &AuditContext,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO environments (id, account_id, name, status, trial) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![env.id.as_str(), account.to_string(), env.name, env.status.as_str(), env.trial],
     )
     .map_err(|err| conflict_or_internal(err, || format!("environment '{}' already exists", env.id)))?;
-    Ok(())
+    let resource = ("environment", env.id.to_string());
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Create,
+        resource,
+        None,
+        Some(snapshot::environment(env)),
+    )
 }
 
-pub fn update(conn: &Connection, account: AccountId, env: &Environment) -> Result<bool> {
+pub fn update(
+    conn: &Connection,
+    account: AccountId,
+    env: &Environment,
+    ctx: &AuditContext,
+) -> Result<bool> {
+    let Some(before) = get(conn, account, &env.id).map_err(internal)? else {
+        return Ok(false);
+    };
     let n = conn
         .execute(
             "UPDATE environments SET name = ?3, status = ?4, trial = ?5 WHERE id = ?1 AND account_id = ?2",
             params![env.id.as_str(), account.to_string(), env.name, env.status.as_str(), env.trial],
         )
         .map_err(internal)?;
+    let resource = ("environment", env.id.to_string());
+    let (before, after) = (snapshot::environment(&before), snapshot::environment(env));
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Update,
+        resource,
+        Some(before),
+        Some(after),
+    )?;
     Ok(n == 1)
 }
 
-pub fn delete(conn: &Connection, account: AccountId, id: &EnvironmentId) -> Result<bool> {
-    let account = account.to_string();
+pub fn delete(
+    conn: &Connection,
+    account_id: AccountId,
+    id: &EnvironmentId,
+    ctx: &AuditContext,
+) -> Result<bool> {
+    let Some(before) = get(conn, account_id, id).map_err(internal)? else {
+        return Ok(false);
+    };
+    let account = account_id.to_string();
     let n = conn
         .execute(
             "DELETE FROM environments WHERE id = ?1 AND account_id = ?2",
@@ -54,6 +96,16 @@ pub fn delete(conn: &Connection, account: AccountId, id: &EnvironmentId) -> Resu
             params![account, id.as_str()],
         )
         .map_err(internal)?;
+        let resource = ("environment", id.to_string());
+        audit::event(
+            conn,
+            account_id,
+            ctx,
+            EventType::Delete,
+            resource,
+            Some(snapshot::environment(&before)),
+            None,
+        )?;
     }
     Ok(n == 1)
 }

@@ -1,5 +1,6 @@
 //! Groups.
 
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::{AccountId, GroupId};
 use accountd_core::model::{Group, GroupOwner};
 use accountd_core::page::{Page, PageQuery};
@@ -8,7 +9,7 @@ use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 const COLUMNS: &str = "gid, name, description, owner, created_at, updated_at, seq";
 
@@ -27,7 +28,12 @@ fn name_taken(name: &str) -> String {
     format!("a group named '{name}' already exists in this account")
 }
 
-pub fn create(conn: &Connection, account: AccountId, group: &Group) -> Result<()> {
+pub fn create(
+    conn: &Connection,
+    account: AccountId,
+    group: &Group,
+    ctx: &AuditContext,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO user_groups (gid, account_id, name, description, owner, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -44,7 +50,15 @@ pub fn create(conn: &Connection, account: AccountId, group: &Group) -> Result<()
         ])
     })
     .map_err(|err| conflict_or_internal(err, || name_taken(&group.name)))?;
-    Ok(())
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Create,
+        ("group", group.id.to_string()),
+        None,
+        Some(snapshot::group(group)),
+    )
 }
 
 pub fn get(conn: &Connection, account: AccountId, id: GroupId) -> rusqlite::Result<Option<Group>> {
@@ -93,7 +107,11 @@ pub fn update(
     account: AccountId,
     id: GroupId,
     change: &GroupChange,
+    ctx: &AuditContext,
 ) -> Result<Option<Group>> {
+    let Some(before) = get(conn, account, id).map_err(internal)? else {
+        return Ok(None);
+    };
     let n = conn
         .execute(
             "UPDATE user_groups SET name = ?3, description = ?4, updated_at = ?5 WHERE gid = ?1 AND account_id = ?2",
@@ -103,10 +121,32 @@ pub fn update(
     if n == 0 {
         return Ok(None);
     }
-    get(conn, account, id).map_err(internal)
+    let after = get(conn, account, id).map_err(internal)?;
+    let (before, after_json) = (
+        snapshot::group(&before),
+        after.as_ref().map(snapshot::group),
+    );
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Update,
+        ("group", id.to_string()),
+        Some(before),
+        after_json,
+    )?;
+    Ok(after)
 }
 
-pub fn delete(conn: &Connection, account: AccountId, id: GroupId) -> Result<bool> {
+pub fn delete(
+    conn: &Connection,
+    account: AccountId,
+    id: GroupId,
+    ctx: &AuditContext,
+) -> Result<bool> {
+    let Some(before) = get(conn, account, id).map_err(internal)? else {
+        return Ok(false);
+    };
     // Memberships and permissions cascade.
     let n = conn
         .execute(
@@ -114,6 +154,15 @@ pub fn delete(conn: &Connection, account: AccountId, id: GroupId) -> Result<bool
             params![id.to_string(), account.to_string()],
         )
         .map_err(internal)?;
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Delete,
+        ("group", id.to_string()),
+        Some(snapshot::group(&before)),
+        None,
+    )?;
     Ok(n == 1)
 }
 

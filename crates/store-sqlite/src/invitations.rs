@@ -1,14 +1,14 @@
 //! Invitations, user status changes, and the outbox.
 
+use accountd_core::audit::{AuditContext, EventType};
 use accountd_core::ids::{AccountId, UserRef};
 use accountd_core::model::{InvitationOutcome, Message, NewInvitation, User, UserStatus};
 use accountd_core::secret::SecretDigest;
 use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
-use time::OffsetDateTime;
 
 use crate::errors::internal;
-use crate::{rows, users};
+use crate::{audit, rows, users};
 
 /// Records an invitation of the user `user_seq` and its outbox message.
 pub fn insert(
@@ -53,9 +53,10 @@ pub fn create_invited_user(
     account: AccountId,
     user: &User,
     invitation: &NewInvitation,
+    ctx: &AuditContext,
 ) -> Result<()> {
-    users::create(conn, account, user)?;
-    insert(conn, account, conn.last_insert_rowid(), invitation)
+    let seq = users::create(conn, account, user, ctx)?;
+    insert(conn, account, seq, invitation)
 }
 
 pub fn renew(
@@ -63,6 +64,7 @@ pub fn renew(
     account: AccountId,
     user: &UserRef,
     invitation: &NewInvitation,
+    ctx: &AuditContext,
 ) -> Result<Option<User>> {
     let Some((mut found, seq)) = users::find(conn, account, user).map_err(internal)? else {
         return Ok(None);
@@ -80,13 +82,23 @@ pub fn renew(
     .map_err(internal)?;
     insert(conn, account, seq, invitation)?;
     found.groups = users::groups_of(conn, seq).map_err(internal)?;
+    let after = serde_json::json!({"uid": found.uid.to_string(), "expiresAt": accountd_core::clock::rfc3339(invitation.expires_at)});
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Create,
+        ("invitation", found.uid.to_string()),
+        None,
+        Some(after),
+    )?;
     Ok(Some(found))
 }
 
 pub fn accept(
     conn: &Connection,
     digest: &SecretDigest,
-    now: OffsetDateTime,
+    ctx: &AuditContext,
 ) -> Result<InvitationOutcome> {
     let found: Option<(i64, i64, Option<i64>, i64, String, String)> = conn
         .query_row(
@@ -103,7 +115,7 @@ pub fn accept(
     if used_at.is_some() {
         return Ok(InvitationOutcome::AlreadyUsed);
     }
-    let now_ms = rows::millis(now);
+    let now_ms = rows::millis(ctx.at);
     if expires_at <= now_ms {
         return Ok(InvitationOutcome::Expired);
     }
@@ -112,6 +124,7 @@ pub fn accept(
         [seq, now_ms],
     )
     .map_err(internal)?;
+    let before = users::load(conn, user_seq).map_err(internal)?;
     conn.execute(
         "UPDATE users SET status = 'ACTIVE', modified_at = ?2 WHERE seq = ?1 AND status = 'PENDING_INVITE'",
         [user_seq, now_ms],
@@ -119,6 +132,7 @@ pub fn accept(
     .map_err(internal)?;
     let account = accountd_core::ids::AccountId::parse(&account)
         .ok_or_else(|| Error::Internal("stored account id".into()))?;
+    users::record_update(conn, account, ctx, &before, user_seq)?;
     let user = accountd_core::ids::UserId::parse(&uid)
         .ok_or_else(|| Error::Internal("stored user id".into()))?;
     Ok(InvitationOutcome::Accepted { account, user })
@@ -130,25 +144,24 @@ pub fn change_status(
     user: &UserRef,
     from: &[UserStatus],
     to: UserStatus,
-    at: OffsetDateTime,
+    ctx: &AuditContext,
 ) -> Result<Option<std::result::Result<User, UserStatus>>> {
-    let Some((mut found, seq)) = users::find(conn, account, user).map_err(internal)? else {
+    let Some((_, seq)) = users::find(conn, account, user).map_err(internal)? else {
         return Ok(None);
     };
+    let found = users::load(conn, seq).map_err(internal)?;
     if !from.contains(&found.status) {
         return Ok(Some(Err(found.status)));
     }
-    if found.status != to {
-        conn.execute(
-            "UPDATE users SET status = ?2, modified_at = ?3 WHERE seq = ?1",
-            params![seq, to.as_str(), rows::millis(at)],
-        )
-        .map_err(internal)?;
-        found.status = to;
-        found.modified_at = at;
+    if found.status == to {
+        return Ok(Some(Ok(found)));
     }
-    found.groups = users::groups_of(conn, seq).map_err(internal)?;
-    Ok(Some(Ok(found)))
+    conn.execute(
+        "UPDATE users SET status = ?2, modified_at = ?3 WHERE seq = ?1",
+        params![seq, to.as_str(), rows::millis(ctx.at)],
+    )
+    .map_err(internal)?;
+    users::record_update(conn, account, ctx, &found, seq).map(|after| Some(Ok(after)))
 }
 
 pub fn outbox(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<Message>> {

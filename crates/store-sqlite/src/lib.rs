@@ -8,6 +8,7 @@
 //! against rusqlite's ~5 µs (DESIGN.md), and the read path has to stay near a bare handler.
 
 mod accounts;
+mod audit;
 mod clients;
 mod connection;
 mod environments;
@@ -26,6 +27,7 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
+use accountd_core::audit::{AuditContext, AuditEvent, AuditFilter};
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
 use accountd_core::model::{
     Account, Environment, Group, InvitationOutcome, Message, NewInvitation, OAuthClient,
@@ -39,7 +41,6 @@ use accountd_core::store::{
 };
 use accountd_core::{Error, Result};
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
 use crate::readers::Readers;
 use crate::writer::Writer;
@@ -148,17 +149,19 @@ impl Store for SqliteStore {
         self.readers.read(accounts::count)
     }
 
-    async fn create_account(&self, account: &Account) -> Result<()> {
+    async fn create_account(&self, account: &Account, ctx: &AuditContext) -> Result<()> {
+        let ctx = ctx.clone();
         let account = account.clone();
         self.writer
-            .write(move |conn| accounts::create(conn, &account))
+            .write(move |conn| accounts::create(conn, &account, &ctx))
             .await
     }
 
-    async fn rename_account(&self, id: AccountId, name: &str) -> Result<bool> {
+    async fn rename_account(&self, id: AccountId, name: &str, ctx: &AuditContext) -> Result<bool> {
+        let ctx = ctx.clone();
         let name = name.to_owned();
         self.writer
-            .write(move |conn| accounts::rename(conn, id, &name))
+            .write(move |conn| accounts::rename(conn, id, &name, &ctx))
             .await
     }
 
@@ -170,9 +173,11 @@ impl Store for SqliteStore {
         &self,
         id: AccountId,
         limit: Option<RateLimit>,
+        ctx: &AuditContext,
     ) -> Result<bool> {
+        let ctx = ctx.clone();
         self.writer
-            .write(move |conn| accounts::set_rate_limit(conn, id, limit))
+            .write(move |conn| accounts::set_rate_limit(conn, id, limit, &ctx))
             .await
     }
 
@@ -186,9 +191,10 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn reset_account(&self, id: AccountId) -> Result<bool> {
+    async fn reset_account(&self, id: AccountId, ctx: &AuditContext) -> Result<bool> {
+        let ctx = ctx.clone();
         self.writer
-            .write(move |conn| accounts::reset(conn, id))
+            .write(move |conn| accounts::reset(conn, id, &ctx))
             .await
     }
 
@@ -196,10 +202,12 @@ impl Store for SqliteStore {
         &self,
         account: AccountId,
         environment: &Environment,
+        ctx: &AuditContext,
     ) -> Result<()> {
+        let ctx = ctx.clone();
         let environment = environment.clone();
         self.writer
-            .write(move |conn| environments::create(conn, account, &environment))
+            .write(move |conn| environments::create(conn, account, &environment, &ctx))
             .await
     }
 
@@ -207,17 +215,25 @@ impl Store for SqliteStore {
         &self,
         account: AccountId,
         environment: &Environment,
+        ctx: &AuditContext,
     ) -> Result<bool> {
+        let ctx = ctx.clone();
         let environment = environment.clone();
         self.writer
-            .write(move |conn| environments::update(conn, account, &environment))
+            .write(move |conn| environments::update(conn, account, &environment, &ctx))
             .await
     }
 
-    async fn delete_environment(&self, account: AccountId, id: &EnvironmentId) -> Result<bool> {
+    async fn delete_environment(
+        &self,
+        account: AccountId,
+        id: &EnvironmentId,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let ctx = ctx.clone();
         let id = id.clone();
         self.writer
-            .write(move |conn| environments::delete(conn, account, &id))
+            .write(move |conn| environments::delete(conn, account, &id, &ctx))
             .await
     }
 
@@ -239,10 +255,16 @@ impl Store for SqliteStore {
             .read(|conn| environments::list(conn, account, query))
     }
 
-    async fn put_client(&self, client: &OAuthClient, replace: bool) -> Result<()> {
+    async fn put_client(
+        &self,
+        client: &OAuthClient,
+        replace: bool,
+        ctx: &AuditContext,
+    ) -> Result<()> {
+        let ctx = ctx.clone();
         let client = client.clone();
         self.writer
-            .write(move |conn| clients::put(conn, &client, replace))
+            .write(move |conn| clients::put(conn, &client, replace, &ctx))
             .await
     }
 
@@ -254,17 +276,24 @@ impl Store for SqliteStore {
         self.readers.read(|conn| clients::list(conn, account))
     }
 
-    async fn delete_client(&self, account: AccountId, client_id: &str) -> Result<bool> {
+    async fn delete_client(
+        &self,
+        account: AccountId,
+        client_id: &str,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let ctx = ctx.clone();
         let client_id = client_id.to_owned();
         self.writer
-            .write(move |conn| clients::delete(conn, account, &client_id))
+            .write(move |conn| clients::delete(conn, account, &client_id, &ctx))
             .await
     }
 
-    async fn create_user(&self, account: AccountId, user: &User) -> Result<()> {
+    async fn create_user(&self, account: AccountId, user: &User, ctx: &AuditContext) -> Result<()> {
+        let ctx = ctx.clone();
         let user = user.clone();
         self.writer
-            .write(move |conn| users::create(conn, account, &user))
+            .write(move |conn| users::create(conn, account, &user, &ctx).map(|_| ()))
             .await
     }
 
@@ -273,10 +302,14 @@ impl Store for SqliteStore {
         account: AccountId,
         user: &User,
         invitation: &NewInvitation,
+        ctx: &AuditContext,
     ) -> Result<()> {
+        let ctx = ctx.clone();
         let (user, invitation) = (user.clone(), invitation.clone());
         self.writer
-            .write(move |conn| invitations::create_invited_user(conn, account, &user, &invitation))
+            .write(move |conn| {
+                invitations::create_invited_user(conn, account, &user, &invitation, &ctx)
+            })
             .await
     }
 
@@ -285,21 +318,24 @@ impl Store for SqliteStore {
         account: AccountId,
         user: &UserRef,
         invitation: &NewInvitation,
+        ctx: &AuditContext,
     ) -> Result<Option<User>> {
+        let ctx = ctx.clone();
         let (user, invitation) = (user.clone(), invitation.clone());
         self.writer
-            .write(move |conn| invitations::renew(conn, account, &user, &invitation))
+            .write(move |conn| invitations::renew(conn, account, &user, &invitation, &ctx))
             .await
     }
 
     async fn accept_invitation(
         &self,
         token_digest: &SecretDigest,
-        now: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<InvitationOutcome> {
+        let ctx = ctx.clone();
         let digest = *token_digest;
         self.writer
-            .write(move |conn| invitations::accept(conn, &digest, now))
+            .write(move |conn| invitations::accept(conn, &digest, &ctx))
             .await
     }
 
@@ -309,11 +345,12 @@ impl Store for SqliteStore {
         user: &UserRef,
         from: &[UserStatus],
         to: UserStatus,
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<Option<std::result::Result<User, UserStatus>>> {
+        let ctx = ctx.clone();
         let (user, from) = (user.clone(), from.to_vec());
         self.writer
-            .write(move |conn| invitations::change_status(conn, account, &user, &from, to, at))
+            .write(move |conn| invitations::change_status(conn, account, &user, &from, to, &ctx))
             .await
     }
 
@@ -330,17 +367,25 @@ impl Store for SqliteStore {
         account: AccountId,
         user: &UserRef,
         change: &UserReplacement,
+        ctx: &AuditContext,
     ) -> Result<Option<User>> {
+        let ctx = ctx.clone();
         let (user, change) = (user.clone(), change.clone());
         self.writer
-            .write(move |conn| users::replace(conn, account, &user, &change))
+            .write(move |conn| users::replace(conn, account, &user, &change, &ctx))
             .await
     }
 
-    async fn delete_user(&self, account: AccountId, user: &UserRef) -> Result<bool> {
+    async fn delete_user(
+        &self,
+        account: AccountId,
+        user: &UserRef,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let ctx = ctx.clone();
         let user = user.clone();
         self.writer
-            .write(move |conn| users::delete(conn, account, &user))
+            .write(move |conn| users::delete(conn, account, &user, &ctx))
             .await
     }
 
@@ -359,10 +404,12 @@ impl Store for SqliteStore {
         account: AccountId,
         user: &ServiceUser,
         group: &Group,
+        ctx: &AuditContext,
     ) -> Result<()> {
+        let ctx = ctx.clone();
         let (user, group) = (user.clone(), group.clone());
         self.writer
-            .write(move |conn| service_users::create(conn, account, &user, &group))
+            .write(move |conn| service_users::create(conn, account, &user, &group, &ctx))
             .await
     }
 
@@ -380,16 +427,24 @@ impl Store for SqliteStore {
         account: AccountId,
         uid: UserId,
         change: &ServiceUserChange,
+        ctx: &AuditContext,
     ) -> Result<Option<ServiceUser>> {
+        let ctx = ctx.clone();
         let change = change.clone();
         self.writer
-            .write(move |conn| service_users::update(conn, account, uid, &change))
+            .write(move |conn| service_users::update(conn, account, uid, &change, &ctx))
             .await
     }
 
-    async fn delete_service_user(&self, account: AccountId, uid: UserId) -> Result<bool> {
+    async fn delete_service_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let ctx = ctx.clone();
         self.writer
-            .write(move |conn| service_users::delete(conn, account, uid))
+            .write(move |conn| service_users::delete(conn, account, uid, &ctx))
             .await
     }
 
@@ -408,11 +463,12 @@ impl Store for SqliteStore {
         account: AccountId,
         group: GroupId,
         users: &[UserId],
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<Option<()>> {
+        let ctx = ctx.clone();
         let users = users.to_vec();
         self.writer
-            .write(move |conn| memberships::add_members(conn, account, group, &users, at))
+            .write(move |conn| memberships::add_members(conn, account, group, &users, &ctx))
             .await
     }
 
@@ -421,11 +477,12 @@ impl Store for SqliteStore {
         account: AccountId,
         group: GroupId,
         user: &UserRef,
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<MemberRemoval> {
+        let ctx = ctx.clone();
         let user = user.clone();
         self.writer
-            .write(move |conn| memberships::remove_member(conn, account, group, &user, at))
+            .write(move |conn| memberships::remove_member(conn, account, group, &user, &ctx))
             .await
     }
 
@@ -439,18 +496,25 @@ impl Store for SqliteStore {
         account: AccountId,
         user: &UserRef,
         change: &GroupsChange,
-        at: OffsetDateTime,
+        ctx: &AuditContext,
     ) -> Result<Option<User>> {
+        let ctx = ctx.clone();
         let (user, change) = (user.clone(), change.clone());
         self.writer
-            .write(move |conn| memberships::change_user_groups(conn, account, &user, &change, at))
+            .write(move |conn| memberships::change_user_groups(conn, account, &user, &change, &ctx))
             .await
     }
 
-    async fn create_group(&self, account: AccountId, group: &Group) -> Result<()> {
+    async fn create_group(
+        &self,
+        account: AccountId,
+        group: &Group,
+        ctx: &AuditContext,
+    ) -> Result<()> {
+        let ctx = ctx.clone();
         let group = group.clone();
         self.writer
-            .write(move |conn| groups::create(conn, account, &group))
+            .write(move |conn| groups::create(conn, account, &group, &ctx))
             .await
     }
 
@@ -468,16 +532,24 @@ impl Store for SqliteStore {
         account: AccountId,
         id: GroupId,
         change: &GroupChange,
+        ctx: &AuditContext,
     ) -> Result<Option<Group>> {
+        let ctx = ctx.clone();
         let change = change.clone();
         self.writer
-            .write(move |conn| groups::update(conn, account, id, &change))
+            .write(move |conn| groups::update(conn, account, id, &change, &ctx))
             .await
     }
 
-    async fn delete_group(&self, account: AccountId, id: GroupId) -> Result<bool> {
+    async fn delete_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let ctx = ctx.clone();
         self.writer
-            .write(move |conn| groups::delete(conn, account, id))
+            .write(move |conn| groups::delete(conn, account, id, &ctx))
             .await
     }
 
@@ -494,10 +566,12 @@ impl Store for SqliteStore {
         account: AccountId,
         group: GroupId,
         permissions: &[PermissionAssignment],
+        ctx: &AuditContext,
     ) -> Result<bool> {
+        let ctx = ctx.clone();
         let permissions = permissions.to_vec();
         self.writer
-            .write(move |conn| permissions::add_for_group(conn, account, group, &permissions))
+            .write(move |conn| permissions::add_for_group(conn, account, group, &permissions, &ctx))
             .await
     }
 
@@ -505,10 +579,12 @@ impl Store for SqliteStore {
         &self,
         account: AccountId,
         permission: &PermissionAssignment,
+        ctx: &AuditContext,
     ) -> Result<Option<bool>> {
+        let ctx = ctx.clone();
         let permission = permission.clone();
         self.writer
-            .write(move |conn| permissions::remove_one(conn, account, &permission))
+            .write(move |conn| permissions::remove_one(conn, account, &permission, &ctx))
             .await
     }
 
@@ -517,10 +593,22 @@ impl Store for SqliteStore {
         account: AccountId,
         group: GroupId,
         permissions: &[PermissionAssignment],
+        ctx: &AuditContext,
     ) -> Result<bool> {
+        let ctx = ctx.clone();
         let permissions = permissions.to_vec();
         self.writer
-            .write(move |conn| permissions::set_for_group(conn, account, group, &permissions))
+            .write(move |conn| permissions::set_for_group(conn, account, group, &permissions, &ctx))
             .await
+    }
+
+    async fn list_audit_events(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        filter: &AuditFilter,
+    ) -> Result<Page<AuditEvent>> {
+        self.readers
+            .read(|conn| audit::list(conn, account, query, filter))
     }
 }

@@ -1,21 +1,28 @@
 //! Group memberships: set operations in one transaction each, so concurrent adds and removes
 //! never lose an update.
 
+use accountd_core::audit::AuditContext;
 use accountd_core::ids::{AccountId, GroupId, UserId, UserRef};
 use accountd_core::model::User;
 use accountd_core::store::{GroupsChange, MemberRemoval};
 use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
-use time::OffsetDateTime;
 
 use crate::errors::internal;
 use crate::{groups, rows, users};
 
-fn touch_user(conn: &Connection, user_seq: i64, at: OffsetDateTime) -> Result<()> {
+/// Marks the user at `user_seq` modified and records the change from `before`.
+fn touch_user(
+    conn: &Connection,
+    account: AccountId,
+    ctx: &AuditContext,
+    user_seq: i64,
+    before: &User,
+) -> Result<User> {
     conn.prepare_cached("UPDATE users SET modified_at = ?2 WHERE seq = ?1")
-        .and_then(|mut stmt| stmt.execute(params![user_seq, rows::millis(at)]))
+        .and_then(|mut stmt| stmt.execute(params![user_seq, rows::millis(ctx.at)]))
         .map_err(internal)?;
-    Ok(())
+    users::record_update(conn, account, ctx, before, user_seq)
 }
 
 fn user_seq(conn: &Connection, account: AccountId, uid: UserId) -> Result<Option<i64>> {
@@ -34,7 +41,7 @@ pub fn add_members(
     account: AccountId,
     group: GroupId,
     uids: &[UserId],
-    at: OffsetDateTime,
+    ctx: &AuditContext,
 ) -> Result<Option<()>> {
     let Some(group_seq) = groups::seq_of(conn, account, group).map_err(internal)? else {
         return Ok(None);
@@ -50,8 +57,9 @@ pub fn add_members(
         .prepare_cached("INSERT OR IGNORE INTO memberships (user_seq, group_seq) VALUES (?1, ?2)")
         .map_err(internal)?;
     for seq in seqs {
+        let before = users::load(conn, seq).map_err(internal)?;
         if insert.execute([seq, group_seq]).map_err(internal)? == 1 {
-            touch_user(conn, seq, at)?;
+            touch_user(conn, account, ctx, seq, &before)?;
         }
     }
     Ok(Some(()))
@@ -62,7 +70,7 @@ pub fn remove_member(
     account: AccountId,
     group: GroupId,
     user: &UserRef,
-    at: OffsetDateTime,
+    ctx: &AuditContext,
 ) -> Result<MemberRemoval> {
     let Some(group_seq) = groups::seq_of(conn, account, group).map_err(internal)? else {
         return Ok(MemberRemoval::NoSuchGroup);
@@ -70,6 +78,7 @@ pub fn remove_member(
     let Some((_, seq)) = users::find(conn, account, user).map_err(internal)? else {
         return Ok(MemberRemoval::NoSuchUser);
     };
+    let before = users::load(conn, seq).map_err(internal)?;
     let removed = conn
         .execute(
             "DELETE FROM memberships WHERE user_seq = ?1 AND group_seq = ?2",
@@ -79,7 +88,7 @@ pub fn remove_member(
     if removed == 0 {
         return Ok(MemberRemoval::NotAMember);
     }
-    touch_user(conn, seq, at)?;
+    touch_user(conn, account, ctx, seq, &before)?;
     Ok(MemberRemoval::Removed)
 }
 
@@ -117,12 +126,12 @@ pub fn change_user_groups(
     account: AccountId,
     user: &UserRef,
     change: &GroupsChange,
-    at: OffsetDateTime,
+    ctx: &AuditContext,
 ) -> Result<Option<User>> {
-    let Some((mut found, seq)) = users::find(conn, account, user).map_err(internal)? else {
+    let Some((_, seq)) = users::find(conn, account, user).map_err(internal)? else {
         return Ok(None);
     };
-    let before = users::groups_of(conn, seq).map_err(internal)?;
+    let before = users::load(conn, seq).map_err(internal)?;
     match change {
         GroupsChange::Replace(ids) => {
             users::set_memberships(conn, seq, &groups::seqs_of(conn, account, ids)?)?
@@ -146,10 +155,8 @@ pub fn change_user_groups(
             }
         }
     }
-    found.groups = users::groups_of(conn, seq).map_err(internal)?;
-    if found.groups != before {
-        touch_user(conn, seq, at)?;
-        found.modified_at = at;
+    if users::groups_of(conn, seq).map_err(internal)? == before.groups {
+        return Ok(Some(before));
     }
-    Ok(Some(found))
+    touch_user(conn, account, ctx, seq, &before).map(Some)
 }

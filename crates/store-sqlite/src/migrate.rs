@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_service_users.sql"),
     include_str!("../migrations/0003_account_rate_limit.sql"),
     include_str!("../migrations/0004_invitations.sql"),
+    include_str!("../migrations/0005_audit_events.sql"),
 ];
 
 pub fn latest_version() -> i64 {

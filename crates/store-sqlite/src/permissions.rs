@@ -1,12 +1,13 @@
 //! Group permission assignments.
 
 use accountd_core::Result;
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId};
 use accountd_core::model::{PermissionAssignment, PermissionScope};
 use rusqlite::{Connection, params};
 
 use crate::errors::{corrupt, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 fn scope_from(scope_type: &str, scope: &str) -> rusqlite::Result<PermissionScope> {
     let bad = || corrupt("permission scope", scope);
@@ -28,21 +29,65 @@ fn scope_from(scope_type: &str, scope: &str) -> rusqlite::Result<PermissionScope
     }
 }
 
+const SELECT: &str = "SELECT g.gid, p.name, p.scope_type, p.scope FROM permissions p JOIN user_groups g ON g.seq = p.group_seq";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PermissionAssignment> {
+    let scope_type: String = row.get(2)?;
+    let scope: String = row.get(3)?;
+    Ok(PermissionAssignment {
+        group: rows::group_id(row, 0)?,
+        name: row.get(1)?,
+        scope: scope_from(&scope_type, &scope)?,
+    })
+}
+
 pub fn list(conn: &Connection, account: AccountId) -> rusqlite::Result<Vec<PermissionAssignment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT g.gid, p.name, p.scope_type, p.scope FROM permissions p JOIN user_groups g ON g.seq = p.group_seq \
-         WHERE p.account_id = ?1 ORDER BY p.group_seq, p.seq",
-    )?;
-    stmt.query_map([account.to_string()], |row| {
-        let scope_type: String = row.get(2)?;
-        let scope: String = row.get(3)?;
-        Ok(PermissionAssignment {
-            group: rows::group_id(row, 0)?,
-            name: row.get(1)?,
-            scope: scope_from(&scope_type, &scope)?,
-        })
-    })?
-    .collect()
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.account_id = ?1 ORDER BY p.group_seq, p.seq"
+    ))?;
+    stmt.query_map([account.to_string()], from_row)?.collect()
+}
+
+fn list_for_group(
+    conn: &Connection,
+    group_seq: i64,
+) -> rusqlite::Result<Vec<PermissionAssignment>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE p.group_seq = ?1 ORDER BY p.seq"))?;
+    stmt.query_map([group_seq], from_row)?.collect()
+}
+
+/// Runs `change` on the permissions of `group` and records the lists before and after.
+/// `None` when the group does not exist.
+fn audited<T>(
+    conn: &Connection,
+    account: AccountId,
+    group: GroupId,
+    ctx: &AuditContext,
+    change: impl FnOnce(i64) -> Result<T>,
+) -> Result<Option<T>> {
+    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else {
+        return Ok(None);
+    };
+    let before = list_for_group(conn, group_seq).map_err(internal)?;
+    let outcome = change(group_seq)?;
+    let after = list_for_group(conn, group_seq).map_err(internal)?;
+    if after != before {
+        let (before, after) = (
+            snapshot::permissions(&before),
+            snapshot::permissions(&after),
+        );
+        audit::event(
+            conn,
+            account,
+            ctx,
+            EventType::Update,
+            ("group_permissions", group.to_string()),
+            Some(before),
+            Some(after),
+        )?;
+    }
+    Ok(Some(outcome))
 }
 
 pub fn set_for_group(
@@ -50,14 +95,14 @@ pub fn set_for_group(
     account: AccountId,
     group: GroupId,
     permissions: &[PermissionAssignment],
+    ctx: &AuditContext,
 ) -> Result<bool> {
-    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else {
-        return Ok(false);
-    };
-    conn.execute("DELETE FROM permissions WHERE group_seq = ?1", [group_seq])
-        .map_err(internal)?;
-    insert_all(conn, account, group_seq, permissions)?;
-    Ok(true)
+    let done = audited(conn, account, group, ctx, |group_seq| {
+        conn.execute("DELETE FROM permissions WHERE group_seq = ?1", [group_seq])
+            .map_err(internal)?;
+        insert_all(conn, account, group_seq, permissions)
+    })?;
+    Ok(done.is_some())
 }
 
 pub fn add_for_group(
@@ -65,31 +110,29 @@ pub fn add_for_group(
     account: AccountId,
     group: GroupId,
     permissions: &[PermissionAssignment],
+    ctx: &AuditContext,
 ) -> Result<bool> {
-    let Some(group_seq) = crate::groups::seq_of(conn, account, group).map_err(internal)? else {
-        return Ok(false);
-    };
-    insert_all(conn, account, group_seq, permissions)?;
-    Ok(true)
+    let done = audited(conn, account, group, ctx, |group_seq| {
+        insert_all(conn, account, group_seq, permissions)
+    })?;
+    Ok(done.is_some())
 }
 
 pub fn remove_one(
     conn: &Connection,
     account: AccountId,
     permission: &PermissionAssignment,
+    ctx: &AuditContext,
 ) -> Result<Option<bool>> {
-    let Some(group_seq) =
-        crate::groups::seq_of(conn, account, permission.group).map_err(internal)?
-    else {
-        return Ok(None);
-    };
-    let removed = conn
-        .execute(
-            "DELETE FROM permissions WHERE group_seq = ?1 AND name = ?2 AND scope_type = ?3 AND scope = ?4",
-            params![group_seq, permission.name, permission.scope.type_name(), permission.scope.scope_string()],
-        )
-        .map_err(internal)?;
-    Ok(Some(removed == 1))
+    audited(conn, account, permission.group, ctx, |group_seq| {
+        let removed = conn
+            .execute(
+                "DELETE FROM permissions WHERE group_seq = ?1 AND name = ?2 AND scope_type = ?3 AND scope = ?4",
+                params![group_seq, permission.name, permission.scope.type_name(), permission.scope.scope_string()],
+            )
+            .map_err(internal)?;
+        Ok(removed == 1)
+    })
 }
 
 fn insert_all(

@@ -1,6 +1,7 @@
 //! Service users: rows of `users` with kind 'SERVICE', each with a group of its own.
 
 use accountd_core::Result;
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::{AccountId, UserId};
 use accountd_core::model::{Group, SERVICE_USER_SURNAME, ServiceUser, UserKind, UserStatus};
 use accountd_core::page::{Page, PageQuery};
@@ -8,7 +9,7 @@ use accountd_core::store::ServiceUserChange;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 const SELECT: &str = "SELECT u.uid, u.email, u.first_name, u.description, u.status, u.created_at, g.gid, u.seq \
      FROM users u LEFT JOIN user_groups g ON g.seq = u.service_group_seq";
@@ -39,9 +40,13 @@ pub fn create(
     account: AccountId,
     user: &ServiceUser,
     group: &Group,
+    ctx: &AuditContext,
 ) -> Result<()> {
-    crate::groups::create(conn, account, group)?;
-    let group_seq = conn.last_insert_rowid();
+    crate::groups::create(conn, account, group, ctx)?;
+    // Not last_insert_rowid: creating the group also wrote its audit event.
+    let group_seq = crate::groups::seq_of(conn, account, group.id)
+        .map_err(internal)?
+        .ok_or_else(|| accountd_core::Error::Internal("the new group vanished".to_owned()))?;
     conn.prepare_cached(
         "INSERT INTO users (uid, account_id, email, email_key, first_name, last_name, status, created_at, modified_at, \
          kind, description, service_group_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
@@ -68,7 +73,16 @@ pub fn create(
         [user_seq, group_seq],
     )
     .map_err(internal)?;
-    Ok(())
+    let resource = ("service_user", user.uid.to_string());
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Create,
+        resource,
+        None,
+        Some(snapshot::service_user(user)),
+    )
 }
 
 pub fn get(
@@ -89,7 +103,11 @@ pub fn update(
     account: AccountId,
     uid: UserId,
     change: &ServiceUserChange,
+    ctx: &AuditContext,
 ) -> Result<Option<ServiceUser>> {
+    let Some(before) = get(conn, account, uid).map_err(internal)? else {
+        return Ok(None);
+    };
     let n = conn
         .execute(
             "UPDATE users SET first_name = ?3, description = ?4, modified_at = ?5 \
@@ -106,10 +124,33 @@ pub fn update(
     if n == 0 {
         return Ok(None);
     }
-    get(conn, account, uid).map_err(internal)
+    let after = get(conn, account, uid).map_err(internal)?;
+    let resource = ("service_user", uid.to_string());
+    let (before, after_json) = (
+        snapshot::service_user(&before),
+        after.as_ref().map(snapshot::service_user),
+    );
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Update,
+        resource,
+        Some(before),
+        after_json,
+    )?;
+    Ok(after)
 }
 
-pub fn delete(conn: &Connection, account: AccountId, uid: UserId) -> Result<bool> {
+pub fn delete(
+    conn: &Connection,
+    account: AccountId,
+    uid: UserId,
+    ctx: &AuditContext,
+) -> Result<bool> {
+    let Some(before) = get(conn, account, uid).map_err(internal)? else {
+        return Ok(false);
+    };
     let found: Option<Option<i64>> = conn
         .query_row(
             "SELECT service_group_seq FROM users WHERE uid = ?1 AND account_id = ?2 AND kind = 'SERVICE'",
@@ -123,11 +164,20 @@ pub fn delete(conn: &Connection, account: AccountId, uid: UserId) -> Result<bool
     };
     conn.execute("DELETE FROM users WHERE uid = ?1", [uid.to_string()])
         .map_err(internal)?;
-    if let Some(group_seq) = group_seq {
+    if let Some(group) = before.group.filter(|_| group_seq.is_some()) {
         // Its group existed only for it; memberships and permissions cascade.
-        conn.execute("DELETE FROM user_groups WHERE seq = ?1", [group_seq])
-            .map_err(internal)?;
+        crate::groups::delete(conn, account, group, ctx)?;
     }
+    let resource = ("service_user", uid.to_string());
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Delete,
+        resource,
+        Some(snapshot::service_user(&before)),
+        None,
+    )?;
     Ok(true)
 }
 

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use accountd_core::Result;
+use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::{AccountId, GroupId, UserRef};
 use accountd_core::model::{User, UserStatus};
 use accountd_core::page::{Page, PageQuery};
@@ -10,7 +11,7 @@ use accountd_core::store::{UserFilter, UserReplacement};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::rows;
+use crate::{audit, rows};
 
 pub(crate) const COLUMNS: &str =
     "seq, uid, email, first_name, last_name, status, created_at, modified_at";
@@ -89,7 +90,13 @@ pub(crate) fn set_memberships(conn: &Connection, user_seq: i64, group_seqs: &[i6
     Ok(())
 }
 
-pub fn create(conn: &Connection, account: AccountId, user: &User) -> Result<()> {
+/// Inserts the user and its memberships, records the event, and returns its row number.
+pub fn create(
+    conn: &Connection,
+    account: AccountId,
+    user: &User,
+    ctx: &AuditContext,
+) -> Result<i64> {
     let group_seqs = crate::groups::seqs_of(conn, account, &user.groups)?;
     conn.prepare_cached(
         "INSERT INTO users (uid, account_id, email, email_key, first_name, last_name, status, created_at, modified_at) \
@@ -110,7 +117,48 @@ pub fn create(conn: &Connection, account: AccountId, user: &User) -> Result<()> 
     })
     .map_err(|err| conflict_or_internal(err, || email_taken(user.email.as_str())))?;
     let seq = conn.last_insert_rowid();
-    set_memberships(conn, seq, &group_seqs)
+    set_memberships(conn, seq, &group_seqs)?;
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Create,
+        ("user", user.uid.to_string()),
+        None,
+        Some(snapshot::user(user)),
+    )?;
+    Ok(seq)
+}
+
+/// Records that the user at `seq` changed from `before` to its current state.
+pub(crate) fn record_update(
+    conn: &Connection,
+    account: AccountId,
+    ctx: &AuditContext,
+    before: &User,
+    seq: i64,
+) -> Result<User> {
+    let after = load(conn, seq).map_err(internal)?;
+    let resource = ("user", after.uid.to_string());
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Update,
+        resource,
+        Some(snapshot::user(before)),
+        Some(snapshot::user(&after)),
+    )?;
+    Ok(after)
+}
+
+/// The user at row `seq`, with its groups.
+pub(crate) fn load(conn: &Connection, seq: i64) -> rusqlite::Result<User> {
+    let (mut user, _) = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE seq = ?1"))?
+        .query_row([seq], from_row)?;
+    user.groups = groups_of(conn, seq)?;
+    Ok(user)
 }
 
 pub fn replace(
@@ -118,10 +166,12 @@ pub fn replace(
     account: AccountId,
     user: &UserRef,
     change: &UserReplacement,
+    ctx: &AuditContext,
 ) -> Result<Option<User>> {
-    let Some((existing, seq)) = find(conn, account, user).map_err(internal)? else {
+    let Some((mut existing, seq)) = find(conn, account, user).map_err(internal)? else {
         return Ok(None);
     };
+    existing.groups = groups_of(conn, seq).map_err(internal)?;
     let group_seqs = crate::groups::seqs_of(conn, account, &change.groups)?;
     let status = change.status.unwrap_or(existing.status);
     conn.prepare_cached(
@@ -141,25 +191,32 @@ pub fn replace(
     })
     .map_err(|err| conflict_or_internal(err, || email_taken(change.email.as_str())))?;
     set_memberships(conn, seq, &group_seqs)?;
-    Ok(Some(User {
-        uid: existing.uid,
-        email: change.email.clone(),
-        first_name: change.first_name.clone(),
-        last_name: change.last_name.clone(),
-        groups: groups_of(conn, seq).map_err(internal)?,
-        status,
-        created_at: existing.created_at,
-        modified_at: change.modified_at,
-    }))
+    record_update(conn, account, ctx, &existing, seq).map(Some)
 }
 
-pub fn delete(conn: &Connection, account: AccountId, user: &UserRef) -> Result<bool> {
+pub fn delete(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+    ctx: &AuditContext,
+) -> Result<bool> {
     let Some((_, seq)) = find(conn, account, user).map_err(internal)? else {
         return Ok(false);
     };
+    let before = load(conn, seq).map_err(internal)?;
     // Memberships cascade.
     conn.execute("DELETE FROM users WHERE seq = ?1", [seq])
         .map_err(internal)?;
+    let resource = ("user", before.uid.to_string());
+    audit::event(
+        conn,
+        account,
+        ctx,
+        EventType::Delete,
+        resource,
+        Some(snapshot::user(&before)),
+        None,
+    )?;
     Ok(true)
 }
 

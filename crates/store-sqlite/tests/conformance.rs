@@ -5,6 +5,8 @@
 use std::sync::Arc;
 
 use accountd_core::Error;
+use accountd_core::audit::AuditContext;
+use accountd_core::authz::Actor;
 use accountd_core::ids::{AccountId, Email, EnvironmentId, GroupId, UserId, UserRef};
 use accountd_core::model::{
     Account, Environment, EnvironmentStatus, Group, GroupOwner, OAuthClient, PermissionAssignment,
@@ -31,6 +33,17 @@ fn fixture() -> Fixture {
     }
 }
 
+fn ctx() -> AuditContext {
+    ctx_at(now())
+}
+
+fn ctx_at(at: OffsetDateTime) -> AuditContext {
+    AuditContext {
+        actor: Actor::Admin,
+        at,
+    }
+}
+
 fn now() -> OffsetDateTime {
     // Millisecond precision: what the store keeps.
     accountd_core::clock::from_millis(accountd_core::clock::to_millis(OffsetDateTime::now_utc()))
@@ -44,7 +57,7 @@ async fn account(store: &dyn Store) -> AccountId {
         rate_limit: None,
     };
     store
-        .create_account(&account)
+        .create_account(&account, &ctx())
         .await
         .expect("create account");
     account.id
@@ -79,9 +92,9 @@ async fn users_round_trip_and_are_found_by_uid_or_email_case_insensitively() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let g = group("Admins");
-    f.store.create_group(acc, &g).await.expect("group");
+    f.store.create_group(acc, &g, &ctx()).await.expect("group");
     let u = user("Ada@Example.com", vec![g.id]);
-    f.store.create_user(acc, &u).await.expect("user");
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
     assert_eq!(
         f.store
             .get_user(acc, &UserRef::Uid(u.uid))
@@ -110,24 +123,27 @@ async fn uniqueness_is_enforced_as_conflict() {
     let f = fixture();
     let acc = account(&*f.store).await;
     f.store
-        .create_user(acc, &user("a@b.co", vec![]))
+        .create_user(acc, &user("a@b.co", vec![]), &ctx())
         .await
         .expect("first");
-    let dup = f.store.create_user(acc, &user("A@B.CO", vec![])).await;
+    let dup = f
+        .store
+        .create_user(acc, &user("A@B.CO", vec![]), &ctx())
+        .await;
     assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
     // The same email in another account is fine.
     let other = account(&*f.store).await;
     f.store
-        .create_user(other, &user("a@b.co", vec![]))
+        .create_user(other, &user("a@b.co", vec![]), &ctx())
         .await
         .expect("other account");
 
     f.store
-        .create_group(acc, &group("Admins"))
+        .create_group(acc, &group("Admins"), &ctx())
         .await
         .expect("group");
     assert!(matches!(
-        f.store.create_group(acc, &group("Admins")).await,
+        f.store.create_group(acc, &group("Admins"), &ctx()).await,
         Err(Error::Conflict(_))
     ));
 
@@ -137,9 +153,12 @@ async fn uniqueness_is_enforced_as_conflict() {
         status: EnvironmentStatus::Active,
         trial: false,
     };
-    f.store.create_environment(acc, &env).await.expect("env");
+    f.store
+        .create_environment(acc, &env, &ctx())
+        .await
+        .expect("env");
     assert!(matches!(
-        f.store.create_environment(other, &env).await,
+        f.store.create_environment(other, &env, &ctx()).await,
         Err(Error::Conflict(_))
     ));
 
@@ -150,7 +169,7 @@ async fn uniqueness_is_enforced_as_conflict() {
         rate_limit: None,
     };
     assert!(matches!(
-        f.store.create_account(&again).await,
+        f.store.create_account(&again, &ctx()).await,
         Err(Error::Conflict(_))
     ));
 }
@@ -162,11 +181,11 @@ async fn unknown_group_ids_are_invalid_and_nothing_is_applied() {
     let foreign = account(&*f.store).await;
     let foreign_group = group("Theirs");
     f.store
-        .create_group(foreign, &foreign_group)
+        .create_group(foreign, &foreign_group, &ctx())
         .await
         .expect("group");
     let u = user("a@b.co", vec![foreign_group.id]);
-    let err = f.store.create_user(acc, &u).await;
+    let err = f.store.create_user(acc, &u, &ctx()).await;
     assert!(
         matches!(&err, Err(Error::Invalid { reason, .. }) if reason.contains(&foreign_group.id.to_string())),
         "{err:?}"
@@ -185,10 +204,10 @@ async fn replace_user_sets_memberships_exactly_and_keeps_status() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let (g1, g2) = (group("One"), group("Two"));
-    f.store.create_group(acc, &g1).await.expect("g1");
-    f.store.create_group(acc, &g2).await.expect("g2");
+    f.store.create_group(acc, &g1, &ctx()).await.expect("g1");
+    f.store.create_group(acc, &g2, &ctx()).await.expect("g2");
     let u = user("a@b.co", vec![g1.id]);
-    f.store.create_user(acc, &u).await.expect("user");
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
     let change = UserReplacement {
         email: Email::parse("new@b.co").expect("email"),
         first_name: "Grace".into(),
@@ -199,7 +218,7 @@ async fn replace_user_sets_memberships_exactly_and_keeps_status() {
     };
     let replaced = f
         .store
-        .replace_user(acc, &UserRef::Uid(u.uid), &change)
+        .replace_user(acc, &UserRef::Uid(u.uid), &change, &ctx())
         .await
         .expect("replace")
         .expect("found");
@@ -224,14 +243,14 @@ async fn replace_user_sets_memberships_exactly_and_keeps_status() {
     };
     let replaced = f
         .store
-        .replace_user(acc, &UserRef::Uid(u.uid), &cleared)
+        .replace_user(acc, &UserRef::Uid(u.uid), &cleared, &ctx())
         .await
         .expect("replace")
         .expect("found");
     assert!(replaced.groups.is_empty());
     let missing = f
         .store
-        .replace_user(acc, &UserRef::Uid(UserId::generate()), &cleared)
+        .replace_user(acc, &UserRef::Uid(UserId::generate()), &cleared, &ctx())
         .await
         .expect("replace");
     assert_eq!(missing, None);
@@ -242,29 +261,40 @@ async fn deleting_a_group_removes_its_memberships_and_permissions() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let (keep, drop) = (group("Keep"), group("Drop"));
-    f.store.create_group(acc, &keep).await.expect("keep");
-    f.store.create_group(acc, &drop).await.expect("drop");
+    f.store
+        .create_group(acc, &keep, &ctx())
+        .await
+        .expect("keep");
+    f.store
+        .create_group(acc, &drop, &ctx())
+        .await
+        .expect("drop");
     let u = user("a@b.co", vec![keep.id, drop.id]);
-    f.store.create_user(acc, &u).await.expect("user");
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
     let perm = |g: GroupId| PermissionAssignment {
         group: g,
         name: "account-viewer".into(),
         scope: PermissionScope::Account(acc),
     };
     f.store
-        .set_group_permissions(acc, keep.id, &[perm(keep.id)])
+        .set_group_permissions(acc, keep.id, &[perm(keep.id)], &ctx())
         .await
         .expect("perm keep");
     f.store
-        .set_group_permissions(acc, drop.id, &[perm(drop.id)])
+        .set_group_permissions(acc, drop.id, &[perm(drop.id)], &ctx())
         .await
         .expect("perm drop");
     assert_eq!(f.store.list_permissions(acc).await.expect("list").len(), 2);
 
-    assert!(f.store.delete_group(acc, drop.id).await.expect("delete"));
+    assert!(
+        f.store
+            .delete_group(acc, drop.id, &ctx())
+            .await
+            .expect("delete")
+    );
     assert!(
         !f.store
-            .delete_group(acc, drop.id)
+            .delete_group(acc, drop.id, &ctx())
             .await
             .expect("delete again")
     );
@@ -293,15 +323,18 @@ async fn deleting_an_account_removes_everything_and_reset_keeps_clients() {
         scopes: ScopeSet::all(),
         created_at: now(),
     };
-    f.store.put_client(&client, false).await.expect("client");
-    let g = group("G");
-    f.store.create_group(acc, &g).await.expect("group");
     f.store
-        .create_user(acc, &user("a@b.co", vec![g.id]))
+        .put_client(&client, false, &ctx())
+        .await
+        .expect("client");
+    let g = group("G");
+    f.store.create_group(acc, &g, &ctx()).await.expect("group");
+    f.store
+        .create_user(acc, &user("a@b.co", vec![g.id]), &ctx())
         .await
         .expect("user");
 
-    assert!(f.store.reset_account(acc).await.expect("reset"));
+    assert!(f.store.reset_account(acc, &ctx()).await.expect("reset"));
     let page = f
         .store
         .list_users(
@@ -348,7 +381,7 @@ async fn keyset_paging_returns_every_user_once() {
     let acc = account(&*f.store).await;
     for n in 0..25 {
         f.store
-            .create_user(acc, &user(&format!("u{n}@b.co"), vec![]))
+            .create_user(acc, &user(&format!("u{n}@b.co"), vec![]), &ctx())
             .await
             .expect("user");
     }
@@ -379,7 +412,11 @@ async fn concurrent_creates_of_one_email_yield_exactly_one_success() {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let store = f.store.clone();
-        tasks.spawn(async move { store.create_user(acc, &user("race@b.co", vec![])).await });
+        tasks.spawn(async move {
+            store
+                .create_user(acc, &user("race@b.co", vec![]), &ctx())
+                .await
+        });
     }
     let (mut ok, mut conflict) = (0, 0);
     while let Some(result) = tasks.join_next().await {
@@ -407,15 +444,15 @@ async fn group_updates_and_clients_replace() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let (a, b) = (group("A"), group("B"));
-    f.store.create_group(acc, &a).await.expect("a");
-    f.store.create_group(acc, &b).await.expect("b");
+    f.store.create_group(acc, &a, &ctx()).await.expect("a");
+    f.store.create_group(acc, &b, &ctx()).await.expect("b");
     let change = GroupChange {
         name: "B".into(),
         description: "d".into(),
         updated_at: now(),
     };
     assert!(matches!(
-        f.store.update_group(acc, a.id, &change).await,
+        f.store.update_group(acc, a.id, &change, &ctx()).await,
         Err(Error::Conflict(_))
     ));
     let change = GroupChange {
@@ -425,7 +462,7 @@ async fn group_updates_and_clients_replace() {
     };
     let updated = f
         .store
-        .update_group(acc, a.id, &change)
+        .update_group(acc, a.id, &change, &ctx())
         .await
         .expect("update")
         .expect("found");
@@ -446,16 +483,22 @@ async fn group_updates_and_clients_replace() {
         scopes: ScopeSet::all(),
         created_at: now(),
     };
-    f.store.put_client(&client, false).await.expect("create");
+    f.store
+        .put_client(&client, false, &ctx())
+        .await
+        .expect("create");
     assert!(matches!(
-        f.store.put_client(&client, false).await,
+        f.store.put_client(&client, false, &ctx()).await,
         Err(Error::Conflict(_))
     ));
     let rotated = OAuthClient {
         secret_digest: Secret::new("two").digest(),
         ..client.clone()
     };
-    f.store.put_client(&rotated, true).await.expect("replace");
+    f.store
+        .put_client(&rotated, true, &ctx())
+        .await
+        .expect("replace");
     let found = f
         .store
         .find_client("dt0s02.X")
@@ -469,7 +512,7 @@ async fn group_updates_and_clients_replace() {
         ..client
     };
     assert!(matches!(
-        f.store.put_client(&stolen, true).await,
+        f.store.put_client(&stolen, true, &ctx()).await,
         Err(Error::Conflict(_))
     ));
 }
@@ -480,13 +523,13 @@ async fn member_adds_are_all_or_nothing_and_removals_report_why() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let g = group("G");
-    f.store.create_group(acc, &g).await.expect("group");
+    f.store.create_group(acc, &g, &ctx()).await.expect("group");
     let u = user("a@b.co", vec![]);
-    f.store.create_user(acc, &u).await.expect("user");
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
     let stranger = UserId::generate();
     let err = f
         .store
-        .add_members(acc, g.id, &[u.uid, stranger], now())
+        .add_members(acc, g.id, &[u.uid, stranger], &ctx_at(now()))
         .await;
     assert!(
         matches!(&err, Err(Error::Invalid { reason, .. }) if reason.contains(&stranger.to_string())),
@@ -498,19 +541,19 @@ async fn member_adds_are_all_or_nothing_and_removals_report_why() {
     );
     assert_eq!(
         f.store
-            .add_members(acc, GroupId::generate(), &[u.uid], now())
+            .add_members(acc, GroupId::generate(), &[u.uid], &ctx_at(now()))
             .await
             .expect("add"),
         None
     );
 
     f.store
-        .add_members(acc, g.id, &[u.uid], now())
+        .add_members(acc, g.id, &[u.uid], &ctx_at(now()))
         .await
         .expect("add")
         .expect("group exists");
     f.store
-        .add_members(acc, g.id, &[u.uid], now())
+        .add_members(acc, g.id, &[u.uid], &ctx_at(now()))
         .await
         .expect("add again")
         .expect("group exists");
@@ -529,14 +572,14 @@ async fn member_adds_are_all_or_nothing_and_removals_report_why() {
     let by_uid = UserRef::Uid(u.uid);
     assert_eq!(
         f.store
-            .remove_member(acc, g.id, &by_uid, now())
+            .remove_member(acc, g.id, &by_uid, &ctx_at(now()))
             .await
             .expect("remove"),
         MemberRemoval::Removed
     );
     assert_eq!(
         f.store
-            .remove_member(acc, g.id, &by_uid, now())
+            .remove_member(acc, g.id, &by_uid, &ctx_at(now()))
             .await
             .expect("remove"),
         MemberRemoval::NotAMember
@@ -544,14 +587,14 @@ async fn member_adds_are_all_or_nothing_and_removals_report_why() {
     let nobody = UserRef::Uid(UserId::generate());
     assert_eq!(
         f.store
-            .remove_member(acc, g.id, &nobody, now())
+            .remove_member(acc, g.id, &nobody, &ctx_at(now()))
             .await
             .expect("remove"),
         MemberRemoval::NoSuchUser
     );
     assert_eq!(
         f.store
-            .remove_member(acc, GroupId::generate(), &by_uid, now())
+            .remove_member(acc, GroupId::generate(), &by_uid, &ctx_at(now()))
             .await
             .expect("remove"),
         MemberRemoval::NoSuchGroup
@@ -565,26 +608,31 @@ async fn user_side_group_changes_add_remove_and_replace() {
     let acc = account(&*f.store).await;
     let (a, b, c) = (group("A"), group("B"), group("C"));
     for g in [&a, &b, &c] {
-        f.store.create_group(acc, g).await.expect("group");
+        f.store.create_group(acc, g, &ctx()).await.expect("group");
     }
     let u = user("a@b.co", vec![a.id]);
-    f.store.create_user(acc, &u).await.expect("user");
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
     let r = UserRef::Email(Email::parse("A@B.CO").expect("email"));
     let after = f
         .store
-        .change_user_groups(acc, &r, &GroupsChange::Add(vec![b.id, a.id]), now())
+        .change_user_groups(
+            acc,
+            &r,
+            &GroupsChange::Add(vec![b.id, a.id]),
+            &ctx_at(now()),
+        )
         .await
         .expect("add");
     assert_eq!(after.map(|u| u.groups), Some(vec![a.id, b.id]));
     let after = f
         .store
-        .change_user_groups(acc, &r, &GroupsChange::Remove(vec![a.id]), now())
+        .change_user_groups(acc, &r, &GroupsChange::Remove(vec![a.id]), &ctx_at(now()))
         .await
         .expect("remove");
     assert_eq!(after.map(|u| u.groups), Some(vec![b.id]));
     let after = f
         .store
-        .change_user_groups(acc, &r, &GroupsChange::Replace(vec![c.id]), now())
+        .change_user_groups(acc, &r, &GroupsChange::Replace(vec![c.id]), &ctx_at(now()))
         .await
         .expect("replace");
     assert_eq!(after.map(|u| u.groups), Some(vec![c.id]));
@@ -594,14 +642,14 @@ async fn user_side_group_changes_add_remove_and_replace() {
             acc,
             &r,
             &GroupsChange::Add(vec![GroupId::generate()]),
-            now(),
+            &ctx_at(now()),
         )
         .await;
     assert!(matches!(unknown, Err(Error::Invalid { .. })));
     let nobody = UserRef::Uid(UserId::generate());
     assert_eq!(
         f.store
-            .change_user_groups(acc, &nobody, &GroupsChange::Replace(vec![]), now())
+            .change_user_groups(acc, &nobody, &GroupsChange::Replace(vec![]), &ctx_at(now()))
             .await
             .expect("none"),
         None
@@ -613,11 +661,11 @@ async fn concurrent_membership_changes_converge_without_lost_updates() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let g = group("G");
-    f.store.create_group(acc, &g).await.expect("group");
+    f.store.create_group(acc, &g, &ctx()).await.expect("group");
     let mut uids = Vec::new();
     for n in 0..40 {
         let u = user(&format!("u{n}@b.co"), vec![]);
-        f.store.create_user(acc, &u).await.expect("user");
+        f.store.create_user(acc, &u, &ctx()).await.expect("user");
         uids.push(u.uid);
     }
     // Everyone is added concurrently; then the even ones are removed concurrently.
@@ -626,7 +674,7 @@ async fn concurrent_membership_changes_converge_without_lost_updates() {
         let store = f.store.clone();
         tasks.spawn(async move {
             store
-                .add_members(acc, g.id, &[uid], now())
+                .add_members(acc, g.id, &[uid], &ctx_at(now()))
                 .await
                 .map(|_| ())
         });
@@ -638,7 +686,7 @@ async fn concurrent_membership_changes_converge_without_lost_updates() {
         let store = f.store.clone();
         tasks.spawn(async move {
             store
-                .remove_member(acc, g.id, &UserRef::Uid(uid), now())
+                .remove_member(acc, g.id, &UserRef::Uid(uid), &ctx_at(now()))
                 .await
                 .map(|_| ())
         });
@@ -664,11 +712,11 @@ async fn listing_users_by_email_finds_at_most_one() {
     let f = fixture();
     let acc = account(&*f.store).await;
     f.store
-        .create_user(acc, &user("Ada@B.co", vec![]))
+        .create_user(acc, &user("Ada@B.co", vec![]), &ctx())
         .await
         .expect("user");
     f.store
-        .create_user(acc, &user("other@b.co", vec![]))
+        .create_user(acc, &user("other@b.co", vec![]), &ctx())
         .await
         .expect("user");
     let query = PageQuery {
@@ -711,7 +759,7 @@ async fn service_users_are_users_with_a_group_and_are_listed_apart() {
     let f = fixture();
     let acc = account(&*f.store).await;
     f.store
-        .create_user(acc, &user("human@b.co", vec![]))
+        .create_user(acc, &user("human@b.co", vec![]), &ctx())
         .await
         .expect("human");
     let mut created = Vec::new();
@@ -728,7 +776,7 @@ async fn service_users_are_users_with_a_group_and_are_listed_apart() {
             created_at: now(),
         };
         f.store
-            .create_service_user(acc, &svc, &g)
+            .create_service_user(acc, &svc, &g, &ctx())
             .await
             .expect("service user");
         created.push(svc);
@@ -820,7 +868,7 @@ async fn service_users_are_users_with_a_group_and_are_listed_apart() {
     };
     let updated = f
         .store
-        .update_service_user(acc, first.uid, &change)
+        .update_service_user(acc, first.uid, &change, &ctx())
         .await
         .expect("update")
         .expect("found");
@@ -831,13 +879,13 @@ async fn service_users_are_users_with_a_group_and_are_listed_apart() {
 
     assert!(
         f.store
-            .delete_service_user(acc, first.uid)
+            .delete_service_user(acc, first.uid, &ctx())
             .await
             .expect("delete")
     );
     assert!(
         !f.store
-            .delete_service_user(acc, first.uid)
+            .delete_service_user(acc, first.uid, &ctx())
             .await
             .expect("delete again")
     );
@@ -866,7 +914,7 @@ async fn account_rate_limit_overrides_are_stored_and_cleared() {
     let limit = RateLimit::parse("100/min").expect("limit");
     assert!(
         f.store
-            .set_account_rate_limit(acc, Some(limit))
+            .set_account_rate_limit(acc, Some(limit), &ctx())
             .await
             .expect("set")
     );
@@ -880,7 +928,7 @@ async fn account_rate_limit_overrides_are_stored_and_cleared() {
     );
     assert!(
         f.store
-            .set_account_rate_limit(acc, None)
+            .set_account_rate_limit(acc, None, &ctx())
             .await
             .expect("clear")
     );
@@ -894,7 +942,7 @@ async fn account_rate_limit_overrides_are_stored_and_cleared() {
     );
     assert!(
         !f.store
-            .set_account_rate_limit(AccountId::generate(), None)
+            .set_account_rate_limit(AccountId::generate(), None, &ctx())
             .await
             .expect("missing")
     );
@@ -918,7 +966,7 @@ async fn invitations_are_single_use_expire_and_renew() {
         }),
     };
     f.store
-        .create_invited_user(acc, &u, &invitation("one", time::Duration::days(7)))
+        .create_invited_user(acc, &u, &invitation("one", time::Duration::days(7)), &ctx())
         .await
         .expect("create");
     assert_eq!(f.store.list_outbox(acc).await.expect("outbox").len(), 1);
@@ -930,18 +978,19 @@ async fn invitations_are_single_use_expire_and_renew() {
             acc,
             &UserRef::Uid(u.uid),
             &invitation("two", time::Duration::days(7)),
+            &ctx(),
         )
         .await;
     assert!(matches!(renewed, Ok(Some(_))));
     let unknown = f
         .store
-        .accept_invitation(&Secret::new("one").digest(), now())
+        .accept_invitation(&Secret::new("one").digest(), &ctx_at(now()))
         .await
         .expect("accept");
     assert_eq!(unknown, InvitationOutcome::Unknown);
     let accepted = f
         .store
-        .accept_invitation(&Secret::new("two").digest(), now())
+        .accept_invitation(&Secret::new("two").digest(), &ctx_at(now()))
         .await
         .expect("accept");
     assert_eq!(
@@ -953,7 +1002,7 @@ async fn invitations_are_single_use_expire_and_renew() {
     );
     let again = f
         .store
-        .accept_invitation(&Secret::new("two").digest(), now())
+        .accept_invitation(&Secret::new("two").digest(), &ctx_at(now()))
         .await
         .expect("accept");
     assert_eq!(again, InvitationOutcome::AlreadyUsed);
@@ -971,20 +1020,26 @@ async fn invitations_are_single_use_expire_and_renew() {
             acc,
             &UserRef::Uid(u.uid),
             &invitation("three", time::Duration::days(1)),
+            &ctx(),
         )
         .await;
     assert!(matches!(conflict, Err(Error::Conflict(_))));
 
     let late = user("late@b.co", vec![]);
     f.store
-        .create_invited_user(acc, &late, &invitation("late", time::Duration::seconds(1)))
+        .create_invited_user(
+            acc,
+            &late,
+            &invitation("late", time::Duration::seconds(1)),
+            &ctx(),
+        )
         .await
         .expect("create");
     let expired = f
         .store
         .accept_invitation(
             &Secret::new("late").digest(),
-            now() + time::Duration::seconds(2),
+            &ctx_at(now() + time::Duration::seconds(2)),
         )
         .await;
     assert_eq!(expired.expect("accept"), InvitationOutcome::Expired);
@@ -997,11 +1052,17 @@ async fn user_status_changes_respect_the_allowed_sources() {
     let f = fixture();
     let acc = account(&*f.store).await;
     let u = user("a@b.co", vec![]);
-    f.store.create_user(acc, &u).await.expect("user");
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
     let r = UserRef::Uid(u.uid);
     let refused = f
         .store
-        .change_user_status(acc, &r, &[UserStatus::Inactive], UserStatus::Active, now())
+        .change_user_status(
+            acc,
+            &r,
+            &[UserStatus::Inactive],
+            UserStatus::Active,
+            &ctx_at(now()),
+        )
         .await
         .expect("change");
     assert_eq!(
@@ -1015,7 +1076,7 @@ async fn user_status_changes_respect_the_allowed_sources() {
             &r,
             &[UserStatus::PendingInvite],
             UserStatus::Inactive,
-            now(),
+            &ctx_at(now()),
         )
         .await
         .expect("change");
@@ -1031,9 +1092,132 @@ async fn user_status_changes_respect_the_allowed_sources() {
             &missing,
             &[UserStatus::Inactive],
             UserStatus::Active,
-            now(),
+            &ctx_at(now()),
         )
         .await
         .expect("change");
     assert!(none.is_none());
+}
+
+#[tokio::test]
+async fn every_change_is_audited_in_its_transaction_newest_first() {
+    use accountd_core::audit::{AuditFilter, EventType};
+    let f = fixture();
+    let acc = account(&*f.store).await;
+    let g = group("G");
+    f.store.create_group(acc, &g, &ctx()).await.expect("group");
+    let u = user("a@b.co", vec![g.id]);
+    f.store.create_user(acc, &u, &ctx()).await.expect("user");
+    // A refused change leaves no event.
+    assert!(
+        f.store
+            .create_user(acc, &user("A@B.CO", vec![]), &ctx())
+            .await
+            .is_err()
+    );
+    f.store
+        .delete_user(acc, &UserRef::Uid(u.uid), &ctx())
+        .await
+        .expect("delete");
+
+    let all = f
+        .store
+        .list_audit_events(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 10,
+            },
+            &AuditFilter::default(),
+        )
+        .await
+        .expect("list");
+    let kinds: Vec<(EventType, &str)> = all
+        .items
+        .iter()
+        .map(|e| (e.event_type, e.resource_type.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EventType::Delete, "user"),
+            (EventType::Create, "user"),
+            (EventType::Create, "group"),
+            (EventType::Create, "account")
+        ]
+    );
+    assert_eq!(all.total, 4);
+    let deleted = &all.items[0];
+    assert_eq!(deleted.actor, "admin");
+    assert_eq!(
+        deleted.before.as_ref().and_then(|b| b["email"].as_str()),
+        Some("a@b.co")
+    );
+    assert!(deleted.after.is_none());
+
+    let page = f
+        .store
+        .list_audit_events(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 3,
+            },
+            &AuditFilter::default(),
+        )
+        .await
+        .expect("page");
+    let rest = f
+        .store
+        .list_audit_events(
+            acc,
+            &PageQuery {
+                after: page.next_after,
+                limit: 3,
+            },
+            &AuditFilter::default(),
+        )
+        .await
+        .expect("rest");
+    assert_eq!(
+        (page.items.len(), rest.items.len(), rest.next_after),
+        (3, 1, None)
+    );
+
+    let only_groups = AuditFilter {
+        resource_type: Some("group".into()),
+        ..AuditFilter::default()
+    };
+    let groups = f
+        .store
+        .list_audit_events(
+            acc,
+            &PageQuery {
+                after: None,
+                limit: 10,
+            },
+            &only_groups,
+        )
+        .await
+        .expect("groups");
+    assert_eq!(groups.total, 1);
+    let future = AuditFilter {
+        start_ms: Some(accountd_core::clock::to_millis(now()) + 60_000),
+        ..AuditFilter::default()
+    };
+    assert_eq!(
+        f.store
+            .list_audit_events(
+                acc,
+                &PageQuery {
+                    after: None,
+                    limit: 10
+                },
+                &future
+            )
+            .await
+            .expect("none")
+            .total,
+        0
+    );
 }

@@ -1,6 +1,7 @@
 //! The router: every route module, the fallback, and the middleware stack.
 
 mod admin;
+mod audit;
 mod environments;
 mod group_permissions;
 mod groups;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(invitations::router())
         .merge(admin::router())
+        .merge(audit::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(errors_in_envelope))
