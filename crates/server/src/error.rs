@@ -61,7 +61,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::RouteNotFound => envelope(
                 StatusCode::NOT_FOUND,
-                "no such route; see /openapi.json for the API",
+                "no such route: check the method and the path (README.md lists the routes)",
             ),
         }
     }
