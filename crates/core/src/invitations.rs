@@ -109,6 +109,10 @@ impl Accountd {
                 "token",
                 "this invitation was already accepted",
             )),
+            InvitationOutcome::NotPending(status) => Err(Error::Conflict(format!(
+                "the invited user is {} and cannot be activated by this invitation",
+                status.as_str()
+            ))),
             InvitationOutcome::Expired => Err(Error::invalid(
                 "token",
                 "this invitation has expired; ask an admin to resend it",

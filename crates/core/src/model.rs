@@ -243,4 +243,6 @@ pub enum InvitationOutcome {
     Unknown,
     AlreadyUsed,
     Expired,
+    /// The user is no longer `PENDING_INVITE` (e.g. deactivated); the invitation stays unused.
+    NotPending(UserStatus),
 }

@@ -18,7 +18,12 @@ pub struct Group {
 #[serde(rename_all = "camelCase")]
 pub struct GroupCreateRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `null` is refused (the schema type is a string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_helpers::present"
+    )]
     pub description: Option<String>,
 }
 

@@ -11,6 +11,7 @@ pub mod health;
 pub mod memberships;
 pub mod oauth;
 pub mod permissions;
+mod serde_helpers;
 pub mod service_users;
 pub mod users;
 

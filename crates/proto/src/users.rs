@@ -35,7 +35,12 @@ pub struct UserCreateRequest {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Absent clears memberships on update; `null` is refused (the schema type is an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_helpers::present"
+    )]
     pub groups: Option<Vec<String>>,
 }
 

@@ -119,14 +119,17 @@ pub fn accept(
     if expires_at <= now_ms {
         return Ok(InvitationOutcome::Expired);
     }
+    let before = users::load(conn, user_seq).map_err(internal)?;
+    if before.status != UserStatus::PendingInvite {
+        return Ok(InvitationOutcome::NotPending(before.status));
+    }
     conn.execute(
         "UPDATE invitations SET used_at = ?2 WHERE seq = ?1",
         [seq, now_ms],
     )
     .map_err(internal)?;
-    let before = users::load(conn, user_seq).map_err(internal)?;
     conn.execute(
-        "UPDATE users SET status = 'ACTIVE', modified_at = ?2 WHERE seq = ?1 AND status = 'PENDING_INVITE'",
+        "UPDATE users SET status = 'ACTIVE', modified_at = ?2 WHERE seq = ?1",
         [user_seq, now_ms],
     )
     .map_err(internal)?;
@@ -161,6 +164,14 @@ pub fn change_status(
         params![seq, to.as_str(), rows::millis(ctx.at)],
     )
     .map_err(internal)?;
+    if to == UserStatus::Inactive {
+        // A deactivated user must not be activated by a link sent before.
+        conn.execute(
+            "DELETE FROM invitations WHERE user_seq = ?1 AND used_at IS NULL",
+            [seq],
+        )
+        .map_err(internal)?;
+    }
     users::record_update(conn, account, ctx, &found, seq).map(|after| Some(Ok(after)))
 }
 

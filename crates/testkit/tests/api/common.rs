@@ -9,6 +9,7 @@ use serde_json::Value;
 pub const IDM_READ: &str = "account-idm-read";
 pub const IDM_WRITE: &str = "account-idm-write";
 pub const ENV_READ: &str = "account-env-read";
+pub const ENV_WRITE: &str = "account-env-write";
 
 /// A fresh server, one account with one environment, and a client holding every scope.
 pub async fn setup() -> (TestApp, TestAccount, Client) {
@@ -160,4 +161,38 @@ pub async fn token_form(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Respon
 /// Moves the server clock forward by `seconds`.
 pub fn advance(app: &TestApp, seconds: i64) {
     app.clock().advance(time::Duration::seconds(seconds));
+}
+
+/// Sends a request with an optional bearer token and JSON body.
+pub async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app.http().request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("send the request")
+}
+
+/// Asserts a success status with an empty body (204s and the real API's body-less 200/201s).
+pub async fn assert_empty_success(response: reqwest::Response, status: u16) {
+    let url = response.url().clone();
+    let got = response.status().as_u16();
+    let bytes = response.bytes().await.expect("read the body");
+    assert_eq!(
+        got,
+        status,
+        "unexpected status for {url}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    if status == 204 {
+        assert!(bytes.is_empty(), "a 204 has no body: {bytes:?}");
+    }
 }

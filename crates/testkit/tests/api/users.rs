@@ -619,3 +619,44 @@ async fn repeated_group_ids_count_once() {
         .unwrap();
     assert_eq!(user.groups, vec![a.group_id]);
 }
+
+#[tokio::test]
+async fn explicit_nulls_for_non_nullable_fields_are_400() {
+    let (app, account, _client) = setup().await;
+    let token = app.token(&account, &ALL_SCOPES).await;
+    let http = app.http();
+    let null_groups =
+        json!({"email": "null@example.com", "firstName": "N", "lastName": "U", "groups": null});
+    let response = http
+        .post(iam(&app, &account.uuid, "/users"))
+        .bearer_auth(&token)
+        .json(&null_groups)
+        .send()
+        .await
+        .unwrap();
+    let body = envelope(response, 400).await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("groups"),
+        "{body}"
+    );
+    let null_description = json!({"name": "Nulls", "description": null});
+    let response = http
+        .post(iam(&app, &account.uuid, "/groups"))
+        .bearer_auth(&token)
+        .json(&null_description)
+        .send()
+        .await
+        .unwrap();
+    envelope(response, 400).await;
+    // Nothing was created by either.
+    let users = http
+        .get(iam(&app, &account.uuid, "/users"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(users).await["totalCount"], 0);
+}
