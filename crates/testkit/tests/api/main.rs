@@ -6,6 +6,7 @@
 mod common;
 
 mod admin;
+mod audit;
 mod authz;
 mod bootstrap;
 mod environments;
