@@ -360,3 +360,65 @@ async fn successful_authentications_do_not_count_as_failures() {
         assert_eq!(response.status().as_u16(), 200);
     }
 }
+
+#[tokio::test]
+async fn a_bootstrap_rate_limit_overrides_and_is_kept_idempotently() {
+    let yaml = |limit: &str| {
+        format!(
+            r#"
+accounts:
+  - uuid: 3c1d2e4f-3c44-4b8a-9a55-0c1e2f3a4b5c
+    name: Limited
+    rateLimit: {limit}
+    oauthClients:
+      - {{clientId: dt0s02.LIMITED, clientSecret: dt0s02.LIMITED.SECRET, scopes: [account-idm-read]}}
+"#
+        )
+    };
+    let mut app = TestApp::builder().bootstrap(yaml("2/min")).spawn().await;
+    let account = TestAccount {
+        uuid: "3c1d2e4f-3c44-4b8a-9a55-0c1e2f3a4b5c".into(),
+        environment: String::new(),
+    };
+    let client = app.client_with(
+        &account.uuid,
+        "dt0s02.LIMITED".into(),
+        "dt0s02.LIMITED.SECRET".into(),
+    );
+    let token = client.token().await.unwrap();
+    let first = list_users(&app, &account, &token).await;
+    assert_eq!(number(&first, LIMIT), Some(2));
+    list_users(&app, &account, &token).await;
+    envelope(list_users(&app, &account, &token).await, 429).await;
+    let shown = app.admin().get_account(&account.uuid).await.unwrap();
+    assert_eq!(shown.rate_limit.as_deref(), Some("2/min"));
+
+    // A changed file changes the override on the next start.
+    app.set_bootstrap(yaml("50/min"));
+    app.restart().await;
+    let token = client_token(&app, &account).await;
+    assert_eq!(
+        number(&list_users(&app, &account, &token).await, LIMIT),
+        Some(50)
+    );
+    // An invalid value stops the server with a message naming the entry.
+    let err = TestApp::builder()
+        .bootstrap(yaml("lots"))
+        .try_spawn()
+        .await
+        .err()
+        .unwrap_or_default();
+    assert!(
+        err.contains("accounts[0]") && err.contains("rate limit"),
+        "{err}"
+    );
+}
+
+async fn client_token(app: &TestApp, account: &TestAccount) -> String {
+    let client = app.client_with(
+        &account.uuid,
+        "dt0s02.LIMITED".into(),
+        "dt0s02.LIMITED.SECRET".into(),
+    );
+    client.token().await.unwrap()
+}
