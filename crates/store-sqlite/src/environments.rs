@@ -130,7 +130,7 @@ pub fn list(
     let fetched = crate::paging::fetch(
         conn,
         "SELECT id, name, status, trial, seq FROM environments WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4",
-        "SELECT count(*) FROM environments WHERE account_id = ?1",
+        "SELECT coalesce(sum(n), 0) FROM row_counts WHERE account_id = ?1 AND kind = 'environments'",
         &account.to_string(),
         query,
         0,

@@ -176,7 +176,7 @@ pub fn list(
         &format!(
             "SELECT {COLUMNS} FROM user_groups WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4"
         ),
-        "SELECT count(*) FROM user_groups WHERE account_id = ?1",
+        "SELECT coalesce(sum(n), 0) FROM row_counts WHERE account_id = ?1 AND kind = 'groups'",
         &account.to_string(),
         query,
         0,

@@ -166,7 +166,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>> {
-        self.readers.read(|conn| accounts::get(conn, id))
+        self.readers.lookup(|conn| accounts::get(conn, id))
     }
 
     async fn set_account_rate_limit(
@@ -243,7 +243,7 @@ impl Store for SqliteStore {
         id: &EnvironmentId,
     ) -> Result<Option<Environment>> {
         self.readers
-            .read(|conn| environments::get(conn, account, id))
+            .lookup(|conn| environments::get(conn, account, id))
     }
 
     async fn list_environments(
@@ -269,7 +269,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_client(&self, client_id: &str) -> Result<Option<OAuthClient>> {
-        self.readers.read(|conn| clients::find(conn, client_id))
+        self.readers.lookup(|conn| clients::find(conn, client_id))
     }
 
     async fn list_clients(&self, account: AccountId) -> Result<Vec<OAuthClient>> {
@@ -359,7 +359,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
-        self.readers.read(|conn| users::get(conn, account, user))
+        self.readers.lookup(|conn| users::get(conn, account, user))
     }
 
     async fn replace_user(
@@ -419,7 +419,7 @@ impl Store for SqliteStore {
         uid: UserId,
     ) -> Result<Option<ServiceUser>> {
         self.readers
-            .read(|conn| service_users::get(conn, account, uid))
+            .lookup(|conn| service_users::get(conn, account, uid))
     }
 
     async fn update_service_user(
@@ -519,12 +519,12 @@ impl Store for SqliteStore {
     }
 
     async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>> {
-        self.readers.read(|conn| groups::get(conn, account, id))
+        self.readers.lookup(|conn| groups::get(conn, account, id))
     }
 
     async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>> {
         self.readers
-            .read(|conn| groups::find_by_name(conn, account, name))
+            .lookup(|conn| groups::find_by_name(conn, account, name))
     }
 
     async fn update_group(

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_account_rate_limit.sql"),
     include_str!("../migrations/0004_invitations.sql"),
     include_str!("../migrations/0005_audit_events.sql"),
+    include_str!("../migrations/0006_row_counts.sql"),
 ];
 
 pub fn latest_version() -> i64 {

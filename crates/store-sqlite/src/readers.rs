@@ -27,8 +27,24 @@ impl Readers {
         })
     }
 
-    /// Runs `f` in a read transaction (one consistent snapshot for multi-statement reads).
+    /// Runs `f` in a read transaction: one consistent snapshot for a listing's page and count.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        self.with_connection(|conn| {
+            conn.execute_batch("BEGIN DEFERRED")?;
+            let result = f(conn);
+            // A read transaction has nothing to keep; end it whatever happened.
+            let _ = conn.execute_batch("COMMIT");
+            result
+        })
+    }
+
+    /// Runs `f` without an explicit transaction: for point lookups, where each statement's own
+    /// snapshot is enough and `BEGIN`/`COMMIT` would cost more than the lookup.
+    pub fn lookup<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        self.with_connection(f)
+    }
+
+    fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let n = self.connections.len();
         let guard = (0..n)
@@ -38,12 +54,6 @@ impl Readers {
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
-        let conn = &*guard;
-        conn.execute_batch("BEGIN DEFERRED")
-            .map_err(crate::errors::internal)?;
-        let result = f(conn);
-        // A read transaction has nothing to keep; end it whatever happened.
-        let _ = conn.execute_batch("COMMIT");
-        result.map_err(crate::errors::internal)
+        f(&guard).map_err(crate::errors::internal)
     }
 }

@@ -192,7 +192,7 @@ pub fn list(
         &format!(
             "{SELECT} WHERE u.account_id = ?1 AND u.kind = 'SERVICE' AND u.seq > ?2 ORDER BY u.seq LIMIT ?3 OFFSET ?4"
         ),
-        "SELECT count(*) FROM users WHERE account_id = ?1 AND kind = 'SERVICE'",
+        "SELECT coalesce(sum(n), 0) FROM row_counts WHERE account_id = ?1 AND kind = 'users:SERVICE'",
         &account.to_string(),
         query,
         skip,

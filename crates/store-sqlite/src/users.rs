@@ -13,6 +13,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::errors::{conflict_or_internal, internal};
 use crate::{audit, rows};
 
+/// totalCount from the counters kept by triggers (migration 0006).
+const COUNT_HUMAN_USERS: &str =
+    "SELECT coalesce(sum(n), 0) FROM row_counts WHERE account_id = ?1 AND kind = 'users:HUMAN'";
+const COUNT_ALL_USERS: &str = "SELECT coalesce(sum(n), 0) FROM row_counts WHERE account_id = ?1 AND kind IN ('users:HUMAN', 'users:SERVICE')";
+
 pub(crate) const COLUMNS: &str =
     "seq, uid, email, first_name, last_name, status, created_at, modified_at";
 
@@ -250,7 +255,11 @@ pub fn list(
         &format!(
             "SELECT {COLUMNS} FROM users WHERE account_id = ?1{kinds} AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4"
         ),
-        &format!("SELECT count(*) FROM users WHERE account_id = ?1{kinds}"),
+        if filter.include_service_users {
+            COUNT_ALL_USERS
+        } else {
+            COUNT_HUMAN_USERS
+        },
         &account_text,
         query,
         0,

@@ -1,0 +1,1 @@
+//! Support for `bench/run.sh`: see the binaries `accountd-baseline` and `accountd-seed`.
