@@ -91,11 +91,12 @@ impl Accountd {
         limit: Option<&str>,
     ) -> Result<Account> {
         let limit = limit.map(RateLimit::parse).transpose()?;
-        if !self
+        let changed = self
             .store
             .set_account_rate_limit(account, limit, &self.audit(admin.actor()))
-            .await?
-        {
+            .await?;
+        self.forget_token_checks();
+        if !changed {
             return Err(account_not_found(account));
         }
         self.require_account(account).await
@@ -113,7 +114,9 @@ impl Accountd {
     }
 
     pub async fn delete_account(&self, _admin: &Admin, account: AccountId) -> Result<()> {
-        if self.store.delete_account(account).await? {
+        let deleted = self.store.delete_account(account).await?;
+        self.forget_token_checks();
+        if deleted {
             Ok(())
         } else {
             Err(account_not_found(account))
@@ -235,11 +238,12 @@ impl Accountd {
         account: AccountId,
         client_id: &str,
     ) -> Result<()> {
-        if self
+        let deleted = self
             .store
             .delete_client(account, client_id, &self.audit(admin.actor()))
-            .await?
-        {
+            .await?;
+        self.forget_token_checks();
+        if deleted {
             Ok(())
         } else {
             Err(Error::NotFound(format!(

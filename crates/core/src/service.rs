@@ -10,7 +10,7 @@ use crate::page::PageKeys;
 use crate::secret::{Secret, SecretDigest, random_bytes};
 use crate::store::Store;
 use crate::token::{TokenRejection, TokenSigner};
-use crate::token_cache::TokenCache;
+use crate::token_cache::{Cached, TokenCache};
 use crate::{Error, Result};
 
 /// Settings the domain needs; the server fills them from its configuration.
@@ -93,11 +93,14 @@ impl Accountd {
     /// Checks a bearer token and that its client still exists (deleting a client or its account
     /// revokes its tokens at once).
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
-        let now = self.clock.now().unix_timestamp();
-        let token = match self.verified_tokens.get(bearer, now) {
-            Some(token) => token,
-            None => {
-                let token = self.tokens.verify(bearer, now).map_err(|rejection| {
+        let now_ms = crate::clock::to_millis(self.clock.now());
+        let token = match self.verified_tokens.get(bearer, now_ms) {
+            Cached::Fresh(principal) => return Ok(principal),
+            Cached::Verified(token) => token,
+            Cached::Unknown => self
+                .tokens
+                .verify(bearer, now_ms.div_euclid(1000))
+                .map_err(|rejection| {
                     Error::Unauthenticated(match rejection {
                         TokenRejection::Expired => {
                             "the access token has expired; request a new one".to_owned()
@@ -106,10 +109,7 @@ impl Accountd {
                             "the access token is not valid".to_owned()
                         }
                     })
-                })?;
-                self.verified_tokens.insert(bearer, token.clone(), now);
-                token
-            }
+                })?,
         };
         let revoked = || {
             Error::Unauthenticated(
@@ -125,12 +125,20 @@ impl Accountd {
             .get_account(token.account)
             .await?
             .ok_or_else(revoked)?;
-        Ok(Principal {
-            client_id: token.client_id,
+        let principal = Principal {
+            client_id: token.client_id.clone(),
             account: token.account,
             scopes: token.scopes,
             rate_limit: account.rate_limit,
-        })
+        };
+        self.verified_tokens
+            .insert(bearer, token, principal.clone(), now_ms);
+        Ok(principal)
+    }
+
+    /// Makes every cached token check go back to the store (after a revocation).
+    pub(crate) fn forget_token_checks(&self) {
+        self.verified_tokens.invalidate();
     }
 
     /// The admin capability, for a caller presenting the admin token. When the admin API is

@@ -1,43 +1,95 @@
 //! Verified access tokens, remembered until they expire, so the hot path skips the signature
-//! check and the claims parse for a token it has already seen. Revocation is not affected: the
-//! caller still checks that the token's client exists on every request.
+//! check and, for up to [`REVALIDATE_MS`], the store lookups that prove the token's client and
+//! account still exist.
+//!
+//! Revocation stays prompt: deleting a client or an account, or changing an account's rate
+//! limit, through this process bumps a generation that invalidates every remembered check at
+//! once; another instance on the same database notices within [`REVALIDATE_MS`].
 
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::authz::Principal;
 use crate::token::VerifiedToken;
 
 /// Most tokens remembered; past this, expired entries are dropped, and if that is not enough the
-/// cache starts over (a miss only costs one signature check).
+/// cache starts over (a miss only costs one signature check and two lookups).
 const CAPACITY: usize = 16_384;
+/// How long a successful check of a token's client and account is trusted.
+pub const REVALIDATE_MS: i64 = 1_000;
+
+#[derive(Debug, Clone)]
+struct Entry {
+    token: VerifiedToken,
+    principal: Principal,
+    checked_at_ms: i64,
+    generation: u64,
+}
 
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    entries: RwLock<HashMap<Box<str>, VerifiedToken>>,
+    entries: RwLock<HashMap<Box<str>, Entry>>,
+    generation: AtomicU64,
+}
+
+/// What the cache knows about a token.
+pub enum Cached {
+    /// Verified and recently checked against the store: use as is.
+    Fresh(Principal),
+    /// Signature verified earlier; the store must be asked again.
+    Verified(VerifiedToken),
+    Unknown,
 }
 
 impl TokenCache {
-    /// The cached verification of `token`, if it has not expired at `now` (Unix seconds).
-    pub fn get(&self, token: &str, now: i64) -> Option<VerifiedToken> {
+    /// `now_ms`: Unix milliseconds.
+    pub fn get(&self, token: &str, now_ms: i64) -> Cached {
         let entries = self
             .entries
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.get(token).filter(|v| v.expires_at > now).cloned()
+        let Some(entry) = entries.get(token) else {
+            return Cached::Unknown;
+        };
+        if entry.token.expires_at * 1000 <= now_ms {
+            return Cached::Unknown;
+        }
+        let fresh = now_ms - entry.checked_at_ms < REVALIDATE_MS
+            && entry.generation == self.generation.load(Ordering::Acquire);
+        if fresh {
+            Cached::Fresh(entry.principal.clone())
+        } else {
+            Cached::Verified(entry.token.clone())
+        }
     }
 
-    pub fn insert(&self, token: &str, verified: VerifiedToken, now: i64) {
+    pub fn insert(&self, token: &str, verified: VerifiedToken, principal: Principal, now_ms: i64) {
+        let generation = self.generation.load(Ordering::Acquire);
         let mut entries = self
             .entries
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= CAPACITY {
-            entries.retain(|_, v| v.expires_at > now);
+            entries.retain(|_, e| e.token.expires_at * 1000 > now_ms);
             if entries.len() >= CAPACITY {
                 entries.clear();
             }
         }
-        entries.insert(token.into(), verified);
+        entries.insert(
+            token.into(),
+            Entry {
+                token: verified,
+                principal,
+                checked_at_ms: now_ms,
+                generation,
+            },
+        );
+    }
+
+    /// Forgets every remembered store check (a client or account was deleted or changed).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -56,14 +108,37 @@ mod tests {
         }
     }
 
+    fn principal(token: &VerifiedToken) -> Principal {
+        Principal {
+            client_id: token.client_id.clone(),
+            account: token.account,
+            scopes: token.scopes,
+            rate_limit: None,
+        }
+    }
+
     #[test]
-    fn entries_expire_and_capacity_is_bounded() {
+    fn checks_go_stale_expire_and_are_invalidated() {
         let cache = TokenCache::default();
-        cache.insert("t", verified(10), 0);
-        assert!(cache.get("t", 9).is_some());
-        assert!(cache.get("t", 10).is_none());
+        let token = verified(10);
+        cache.insert("t", token.clone(), principal(&token), 0);
+        assert!(matches!(cache.get("t", 500), Cached::Fresh(_)));
+        assert!(matches!(
+            cache.get("t", REVALIDATE_MS + 1),
+            Cached::Verified(_)
+        ));
+        assert!(matches!(cache.get("t", 10_000), Cached::Unknown));
+        cache.insert("t", token.clone(), principal(&token), 0);
+        cache.invalidate();
+        assert!(matches!(cache.get("t", 1), Cached::Verified(_)));
+    }
+
+    #[test]
+    fn capacity_is_bounded() {
+        let cache = TokenCache::default();
         for n in 0..CAPACITY + 10 {
-            cache.insert(&format!("t{n}"), verified(100), 50);
+            let token = verified(100);
+            cache.insert(&format!("t{n}"), token.clone(), principal(&token), 50);
         }
         let len = cache.entries.read().map(|e| e.len()).unwrap_or(0);
         assert!(len <= CAPACITY);

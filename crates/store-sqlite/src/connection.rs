@@ -26,6 +26,9 @@ pub fn open(path: &Path) -> Result<Connection> {
         .map_err(crate::errors::internal)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(crate::errors::internal)?;
+    // Reads through a memory map instead of a pread per page: fewer syscalls on the hot path.
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)
+        .map_err(crate::errors::internal)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }

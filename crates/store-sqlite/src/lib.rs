@@ -359,7 +359,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
-        self.readers.lookup(|conn| users::get(conn, account, user))
+        self.readers.read(|conn| users::get(conn, account, user))
     }
 
     async fn replace_user(

@@ -27,13 +27,17 @@ impl Readers {
         })
     }
 
-    /// Runs `f` in a read transaction: one consistent snapshot for a listing's page and count.
+    /// Runs `f` in a read transaction: one consistent snapshot for a listing's page and count,
+    /// and one lock acquisition (a syscall) for several statements instead of one each.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         self.with_connection(|conn| {
-            conn.execute_batch("BEGIN DEFERRED")?;
+            // Cached statements: execute_batch would parse the SQL on every call.
+            conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
             let result = f(conn);
             // A read transaction has nothing to keep; end it whatever happened.
-            let _ = conn.execute_batch("COMMIT");
+            let _ = conn
+                .prepare_cached("COMMIT")
+                .and_then(|mut stmt| stmt.execute([]));
             result
         })
     }
