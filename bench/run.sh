@@ -53,7 +53,9 @@ RUST_LOG=warn target/release/accountd serve --database "$DB" --listen 127.0.0.1:
   --bootstrap "$WORK/bootstrap.yaml" --token-ttl 3600 >"$WORK/accountd.log" 2>&1 & ACCOUNTD_PID=$!; pids+=($ACCOUNTD_PID)
 for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && curl -sf http://127.0.0.1:$BASELINE_PORT/x >/dev/null && break; sleep 0.1; done
 
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$1"/status; }
+# Anonymous memory (heap, stacks) and file-backed pages (the memory-mapped database, which the
+# kernel can drop at any time) separately: VmRSS alone counts the database cache as "memory".
+rss_mb() { awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.1f MB anon + %.1f MB file", a/1024, f/1024}' /proc/"$1"/status; }
 RSS_IDLE=$(rss_mb $ACCOUNTD_PID)
 
 TOKEN=$(curl -s -u dt0s02.BENCH:dt0s02.BENCH.SECRET $BASE/sso/oauth2/token -d grant_type=client_credentials \
@@ -140,6 +142,6 @@ ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f",
   echo "| POST /users (durable) | $C_RPS | $(ratio "$C_RPS" "$B_RPS") | $(ms "$C_P50") | $(ms "$C_P99") | $C_ERR |"
   echo
   echo "deep/first p50 latency: $(ratio "$(ms "$D_P50")" "$(ms "$F_P50")")"
-  echo "RSS: idle ${RSS_IDLE} MB, after the GET load ${RSS_LOAD} MB, at the end ${RSS_END} MB"
+  echo "RSS: idle ${RSS_IDLE}; after the GET load ${RSS_LOAD}; at the end ${RSS_END}"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
 } | tee "$RESULTS/latest.md"

@@ -47,8 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
-        .layer(middleware::from_fn(errors_in_envelope))
-        .layer(middleware::from_fn(rate_limit_headers))
+        .layer(middleware::from_fn(finish_response))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialRequestId::new()))
@@ -65,11 +64,19 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Errors produced outside our handlers (axum's 405 for a wrong method, rejections) come without
-/// a JSON body; give them the seed 000 envelope, keeping their headers (`Allow` on 405).
-async fn errors_in_envelope(request: Request, next: Next) -> Response {
+/// One middleware (each costs a boxed future per request) for two jobs:
+/// - give every request a slot for its rate-limit state and send the `X-RateLimit-*` headers
+///   when the `Auth` extractor filled it;
+/// - give errors produced outside our handlers (axum's 405 for a wrong method, rejections) the
+///   seed 000 envelope, keeping their headers (`Allow` on 405).
+async fn finish_response(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let response = next.run(request).await;
+    let slot = RateSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    if let Some(info) = slot.take() {
+        info.write_headers(response.headers_mut());
+    }
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -109,18 +116,6 @@ async fn errors_in_envelope(request: Request, next: Next) -> Response {
     );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
-}
-
-/// Gives every request a slot for the rate-limit state and, if the `Auth` extractor filled it,
-/// sends the `X-RateLimit-*` headers.
-async fn rate_limit_headers(mut request: Request, next: Next) -> Response {
-    let slot = RateSlot::default();
-    request.extensions_mut().insert(slot.clone());
-    let mut response = next.run(request).await;
-    if let Some(info) = slot.take() {
-        info.write_headers(response.headers_mut());
-    }
-    response
 }
 
 /// Request ids `<random per process>-<counter>`: unique, and no syscall per request (a v4
