@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use accountd_proto::{OAuthErrorResponse, TokenResponse};
 use tokio::sync::Mutex;
 
+use crate::retry::Retrier;
 use crate::{Error, Result};
 
 /// How the client authenticates.
@@ -60,7 +61,8 @@ impl TokenSource {
         }
     }
 
-    pub async fn token(&self) -> Result<String> {
+    /// The cached token, or a new one (the token request is retried on 429/503 by `retrier`).
+    pub async fn token(&self, retrier: &Retrier) -> Result<String> {
         let (token_url, client_id, client_secret, scope) = match &self.credentials {
             Credentials::Token(token) => return Ok(token.clone()),
             Credentials::ClientCredentials {
@@ -85,13 +87,16 @@ impl TokenSource {
         if let Some(scope) = scope {
             form.push(("scope", scope.as_str()));
         }
-        let response = self
-            .http
-            .post(token_url)
-            .form(&form)
-            .send()
-            .await
-            .map_err(Error::Http)?;
+        let response = retrier
+            .run(|| async {
+                self.http
+                    .post(token_url)
+                    .form(&form)
+                    .send()
+                    .await
+                    .map_err(Error::Http)
+            })
+            .await?;
         let status = response.status();
         let body = response.bytes().await.map_err(Error::Http)?;
         if !status.is_success() {

@@ -1,9 +1,12 @@
 //! Seed 000 groups: listGroups, createGroup, getGroup, updateGroup, deleteGroup.
 
 use accountd_proto::{Group, GroupCollection, GroupCreateRequest};
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
 use reqwest::Method;
 
 use crate::http::NO_BODY;
+use crate::paging::paged;
 use crate::users::page_query;
 use crate::{Client, Result, segment};
 
@@ -21,6 +24,23 @@ impl Client {
             &page_query(page_size, page_key),
         )
         .await
+    }
+
+    /// Every group, lazily (following `nextPageKey`).
+    pub fn groups_stream(&self, page_size: Option<u32>) -> BoxStream<'static, Result<Group>> {
+        let client = self.clone();
+        paged(move |key: Option<String>| {
+            let client = client.clone();
+            async move {
+                let page = client.list_groups(page_size, key.as_deref()).await?;
+                Ok((page.items, page.next_page_key))
+            }
+        })
+    }
+
+    /// Every group of the account.
+    pub async fn list_all_groups(&self, page_size: Option<u32>) -> Result<Vec<Group>> {
+        self.groups_stream(page_size).try_collect().await
     }
 
     /// createGroup.

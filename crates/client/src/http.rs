@@ -1,4 +1,5 @@
-//! Sending authenticated requests and decoding answers; one retry with a fresh token on 401.
+//! Sending authenticated requests and decoding answers: 429/503 are retried (see
+//! [`crate::retry`]); a 401 is retried once with a fresh token.
 
 use accountd_proto::ErrorEnvelope;
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -9,6 +10,19 @@ use crate::{Client, Error, Result};
 
 impl Client {
     pub(crate) async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&(impl Serialize + Sync)>,
+        query: &[(&str, String)],
+    ) -> Result<reqwest::Response> {
+        self.retrier
+            .run(|| self.send_once(method.clone(), url, body, query))
+            .await
+    }
+
+    /// One attempt, with the one retry on 401.
+    async fn send_once(
         &self,
         method: Method,
         url: &str,
@@ -26,7 +40,7 @@ impl Client {
             }
             request
         };
-        let response = build(self.auth.token().await?)
+        let response = build(self.auth.token(&self.retrier).await?)
             .send()
             .await
             .map_err(Error::Http)?;
@@ -35,7 +49,7 @@ impl Client {
         }
         // The token may have been revoked or expired early: fetch a new one, once.
         self.auth.invalidate().await;
-        build(self.auth.token().await?)
+        build(self.auth.token(&self.retrier).await?)
             .send()
             .await
             .map_err(Error::Http)
@@ -71,12 +85,19 @@ pub(crate) async fn check(response: reqwest::Response) -> Result<reqwest::Respon
     if status.is_success() {
         return Ok(response);
     }
-    let body = response.bytes().await.map_err(Error::Http)?;
-    let message = match serde_json::from_slice::<ErrorEnvelope>(&body) {
-        Ok(envelope) => envelope.error.message,
-        Err(_) => String::from_utf8_lossy(&body).into_owned(),
-    };
+    let message = error_message(response).await;
     Err(Error::Api { status, message })
+}
+
+/// The message of an error answer: the envelope's `message`, else the body as text.
+pub(crate) async fn error_message(response: reqwest::Response) -> String {
+    match response.bytes().await {
+        Ok(body) => match serde_json::from_slice::<ErrorEnvelope>(&body) {
+            Ok(envelope) => envelope.error.message,
+            Err(_) => String::from_utf8_lossy(&body).into_owned(),
+        },
+        Err(err) => format!("(the error body could not be read: {err})"),
+    }
 }
 
 pub(crate) async fn decode<T: DeserializeOwned>(

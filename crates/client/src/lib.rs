@@ -9,13 +9,20 @@ mod error;
 mod groups;
 mod http;
 mod memberships;
+mod paging;
 mod permissions;
+mod retry;
 mod service_users;
 mod users;
 
 pub use admin::AdminClient;
 pub use auth::Credentials;
 pub use error::{Error, Result};
+pub use retry::{RetryEvent, RetryObserver, RetryPolicy};
+pub use users::UserQuery;
+
+/// The stream type of the paging methods (`users_stream`, ...), re-exported for callers.
+pub use futures::stream::BoxStream;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +39,7 @@ pub struct Client {
     base_url: String,
     account: String,
     auth: Arc<auth::TokenSource>,
+    retrier: retry::Retrier,
 }
 
 impl Client {
@@ -52,7 +60,25 @@ impl Client {
             http,
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             account,
+            retrier: retry::Retrier::default(),
         })
+    }
+
+    /// Replaces the retry policy for 429 and 503 answers ([`RetryPolicy::default`] otherwise).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retrier.policy = policy;
+        self
+    }
+
+    /// Calls `observer` before every wait for a retry (to tell a person why nothing happens).
+    pub fn on_retry(mut self, observer: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.retrier.observer = Some(Arc::new(observer));
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retrier.policy
     }
 
     pub fn account(&self) -> &str {
@@ -65,7 +91,7 @@ impl Client {
 
     /// A bearer token for this account (cached; refreshed before it expires).
     pub async fn token(&self) -> Result<String> {
-        self.auth.token().await
+        self.auth.token(&self.retrier).await
     }
 
     fn iam(&self, rest: &str) -> String {

@@ -1,9 +1,12 @@
 //! Service users: list as seed 003, CRUD as the real API.
 
 use accountd_proto::service_users::{ServiceUser, ServiceUserRequest, ServiceUsersPage};
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
 use reqwest::Method;
 
 use crate::http::NO_BODY;
+use crate::paging::paged;
 use crate::{Client, Result, segment};
 
 impl Client {
@@ -22,6 +25,26 @@ impl Client {
         }
         self.call(Method::GET, &self.iam("/service-users"), NO_BODY, &query)
             .await
+    }
+
+    /// Every service user, lazily (following `nextPageKey` through `page-key`, seed 003).
+    pub fn service_users_stream(
+        &self,
+        page_size: Option<u32>,
+    ) -> BoxStream<'static, Result<ServiceUser>> {
+        let client = self.clone();
+        paged(move |key: Option<String>| {
+            let client = client.clone();
+            async move {
+                let page = client.list_service_users(page_size, key.as_deref()).await?;
+                Ok((page.results, page.next_page_key))
+            }
+        })
+    }
+
+    /// Every service user of the account.
+    pub async fn list_all_service_users(&self, page_size: Option<u32>) -> Result<Vec<ServiceUser>> {
+        self.service_users_stream(page_size).try_collect().await
     }
 
     /// Creates a service user (and its group; see `groupUuid`).

@@ -1,10 +1,24 @@
 //! Seed 000 users: listUsers, createUser, getUser, updateUser, deleteUser.
 
 use accountd_proto::{User, UserCollection, UserCreateRequest};
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
 use reqwest::Method;
 
 use crate::http::NO_BODY;
+use crate::paging::paged;
 use crate::{Client, Result, segment};
+
+/// Filters and page size of listUsers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// `pageSize` (the server's default when absent).
+    pub page_size: Option<u32>,
+    /// `email`: exact, case-insensitive (real API); zero or one user.
+    pub email: Option<String>,
+    /// `service-users=true`: include service users, which listUsers leaves out otherwise.
+    pub service_users: bool,
+}
 
 impl Client {
     /// One page of users (listUsers). Pass the previous page's `nextPageKey` to continue.
@@ -22,18 +36,48 @@ impl Client {
         .await
     }
 
+    /// One page of users with filters (listUsers with `email` / `service-users`).
+    pub async fn list_users_with(
+        &self,
+        query: &UserQuery,
+        page_key: Option<&str>,
+    ) -> Result<UserCollection> {
+        let mut params = page_query(query.page_size, page_key);
+        if let Some(email) = &query.email {
+            params.push(("email", email.clone()));
+        }
+        if query.service_users {
+            params.push(("service-users", "true".to_owned()));
+        }
+        self.call(Method::GET, &self.iam("/users"), NO_BODY, &params)
+            .await
+    }
+
+    /// Every user, lazily: the next page is fetched (by `nextPageKey`) when the stream gets
+    /// there. The stream ends after the first error.
+    pub fn users_stream(&self, page_size: Option<u32>) -> BoxStream<'static, Result<User>> {
+        self.users_stream_with(UserQuery {
+            page_size,
+            ..UserQuery::default()
+        })
+    }
+
+    /// [`Client::users_stream`] with filters.
+    pub fn users_stream_with(&self, query: UserQuery) -> BoxStream<'static, Result<User>> {
+        let client = self.clone();
+        paged(move |key: Option<String>| {
+            let client = client.clone();
+            let query = query.clone();
+            async move {
+                let page = client.list_users_with(&query, key.as_deref()).await?;
+                Ok((page.items, page.next_page_key))
+            }
+        })
+    }
+
     /// Every user of the account, following `nextPageKey` to the end.
     pub async fn list_all_users(&self, page_size: Option<u32>) -> Result<Vec<User>> {
-        let mut all = Vec::new();
-        let mut key: Option<String> = None;
-        loop {
-            let page = self.list_users(page_size, key.as_deref()).await?;
-            all.extend(page.items);
-            match page.next_page_key {
-                Some(next) => key = Some(next),
-                None => return Ok(all),
-            }
-        }
+        self.users_stream(page_size).try_collect().await
     }
 
     /// createUser: the new user is `PENDING_INVITE`.

@@ -7,6 +7,7 @@ mod error;
 mod extract;
 pub mod logging;
 mod mail;
+pub mod metrics;
 pub mod rate_limit;
 mod routes;
 mod state;
@@ -134,6 +135,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .await
             .map_err(|err| format!("creating the demo account: {err}"))?,
     };
+    metrics::init();
     let app = routes::router(AppState {
         core: core.clone(),
         limits: Arc::new(rate_limit::RateLimits::new(

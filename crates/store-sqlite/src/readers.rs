@@ -14,6 +14,8 @@ use rusqlite::Connection;
 pub struct Readers {
     connections: Vec<Mutex<Connection>>,
     next: AtomicUsize,
+    /// Read connections in use, for the `store_readers_busy` gauge.
+    busy: AtomicUsize,
 }
 
 impl Readers {
@@ -24,6 +26,7 @@ impl Readers {
         Ok(Self {
             connections,
             next: AtomicUsize::new(0),
+            busy: AtomicUsize::new(0),
         })
     }
 
@@ -49,6 +52,7 @@ impl Readers {
     }
 
     fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let started = std::time::Instant::now();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let n = self.connections.len();
         let guard = (0..n)
@@ -58,6 +62,11 @@ impl Readers {
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
-        f(&guard).map_err(crate::errors::internal)
+        let busy = self.busy.fetch_add(1, Ordering::Relaxed) + 1;
+        metrics::gauge!("store_readers_busy").set(busy as f64);
+        let result = f(&guard).map_err(crate::errors::internal);
+        self.busy.fetch_sub(1, Ordering::Relaxed);
+        metrics::histogram!("store_read_seconds").record(started.elapsed().as_secs_f64());
+        result
     }
 }

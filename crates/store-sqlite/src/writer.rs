@@ -130,6 +130,8 @@ fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>) {
             }
             continue;
         }
+        let started = std::time::Instant::now();
+        metrics::histogram!("store_write_batch_size").record(batch.len() as f64);
         let completions: Vec<_> = batch.into_iter().map(|job| job.run(conn)).collect();
         let committed = conn
             .execute_batch("COMMIT")
@@ -137,6 +139,7 @@ fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>) {
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
+        metrics::histogram!("store_write_batch_seconds").record(started.elapsed().as_secs_f64());
         for completion in completions {
             completion.finish(committed.clone());
         }

@@ -72,7 +72,10 @@ impl FromRequestParts<AppState> for Auth {
                 }
                 Ok(Auth(principal))
             }
-            Err(info) => Err(ApiError::RateLimited(info)),
+            Err(info) => {
+                crate::metrics::record_rate_limited("request");
+                Err(ApiError::RateLimited(info))
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(invitations::router())
         .merge(admin::router())
+        .merge(crate::metrics::router())
         .merge(audit::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
@@ -70,7 +71,9 @@ pub fn router(state: AppState) -> Router {
 /// - give errors produced outside our handlers (axum's 405 for a wrong method, rejections) the
 ///   seed 000 envelope, keeping their headers (`Allow` on 405).
 async fn finish_response(mut request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let method = request.method().clone();
+    let route = request.extensions().get::<axum::extract::MatchedPath>().cloned();
     let slot = RateSlot::default();
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
@@ -78,6 +81,7 @@ async fn finish_response(mut request: Request, next: Next) -> Response {
         info.write_headers(response.headers_mut());
     }
     let status = response.status();
+    crate::metrics::record_request(&method, route.as_ref(), status, started);
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }

@@ -76,6 +76,7 @@ async fn issue_token(
     request: Request,
 ) -> Response {
     if let Some(wait) = app.auth_failures.blocked_for(peer.ip()) {
+        crate::metrics::record_rate_limited("auth_failure");
         return too_many_failures(wait);
     }
     let headers = request.headers().clone();
@@ -141,6 +142,7 @@ async fn issue_token(
     };
     match app.core.grant_token(grant).await {
         Ok(token) => {
+            crate::metrics::record_token_grant("ok");
             let mut response = Json(TokenResponse {
                 access_token: token.access_token,
                 token_type: "Bearer".to_owned(),
@@ -154,7 +156,11 @@ async fn issue_token(
         }
         Err(err @ GrantError::InvalidClient { .. }) => {
             match app.auth_failures.record_failure(peer.ip()) {
-                Some(wait) => too_many_failures(wait),
+                Some(wait) => {
+                crate::metrics::record_token_grant("invalid_client");
+                crate::metrics::record_rate_limited("auth_failure");
+                too_many_failures(wait)
+            }
                 None => grant_error(err),
             }
         }
@@ -177,6 +183,7 @@ fn too_many_failures(wait: u64) -> Response {
 
 fn grant_error(err: GrantError) -> Response {
     let code = err.code();
+    crate::metrics::record_token_grant(code);
     match err {
         GrantError::InvalidClient { message, via_basic } => {
             let mut response = oauth_error(StatusCode::UNAUTHORIZED, code, message);

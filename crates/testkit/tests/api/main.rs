@@ -16,6 +16,7 @@ mod groups;
 mod health;
 mod invitations;
 mod memberships;
+mod metrics;
 mod paging;
 mod permissions;
 mod persistence;

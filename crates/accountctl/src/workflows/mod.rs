@@ -1,0 +1,3 @@
+pub mod access_report;
+pub mod offboard;
+pub mod provision;

@@ -1,0 +1,77 @@
+//! Prometheus metrics (`GET /metrics`): requests by route and status with a latency histogram,
+//! token grants and failures, rate-limit rejections, and the store's read/write latency, write
+//! batch sizes and busy read connections (recorded by the store crate).
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::state::AppState;
+
+/// Latency buckets in seconds: 100 µs to 2.5 s.
+const BUCKETS: [f64; 13] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 2.5];
+
+/// The process-wide recorder, installed on first use (several servers in one process, as in
+/// the tests, share it).
+fn handle() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &BUCKETS)
+                .ok()?;
+            match builder.install_recorder() {
+                Ok(handle) => Some(handle),
+                Err(err) => {
+                    tracing::warn!(%err, "metrics are unavailable: a recorder is already installed");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Installs the recorder (call at startup so the first requests are counted).
+pub fn init() {
+    let _ = handle();
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(render))
+}
+
+async fn render() -> Response {
+    match handle() {
+        Some(handle) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
+            handle.render(),
+        )
+            .into_response(),
+        None => crate::error::envelope(StatusCode::SERVICE_UNAVAILABLE, "metrics are not available in this process"),
+    }
+}
+
+/// Records one finished request.
+pub fn record_request(method: &Method, route: Option<&MatchedPath>, status: StatusCode, started: Instant) {
+    let route = route.map_or("unmatched", MatchedPath::as_str).to_owned();
+    let labels = [("method", method.as_str().to_owned()), ("route", route)];
+    metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    let status = [("status", status.as_u16().to_string())];
+    metrics::counter!("http_requests_total", &[labels[0].clone(), labels[1].clone(), status[0].clone()]).increment(1);
+}
+
+/// Records the outcome of a token request (`ok` or the OAuth error code).
+pub fn record_token_grant(result: &'static str) {
+    metrics::counter!("token_grants_total", "result" => result).increment(1);
+}
+
+/// Records a refused request: `request` (rate limit) or `auth_failure` (brute-force block).
+pub fn record_rate_limited(kind: &'static str) {
+    metrics::counter!("rate_limited_total", "kind" => kind).increment(1);
+}

@@ -1,0 +1,36 @@
+//! `GET /metrics`: Prometheus text with requests by route and status, latency histograms, token
+//! grants and store latency. The recorder is shared by every server in this test process, so
+//! the assertions look for lines, not exact totals.
+
+use accountd_testkit::TestApp;
+
+use crate::common::token_form;
+
+#[tokio::test]
+async fn metrics_count_requests_token_grants_and_store_reads() {
+    let app = TestApp::spawn().await;
+    let account = app.new_account().await;
+    let (id, secret) = app.oauth_client(&account, &["account-idm-read"]).await;
+    let http = app.http();
+    let grant = [("grant_type", "client_credentials"), ("client_id", id.as_str())];
+    token_form(&app, &[grant[0], grant[1], ("client_secret", "wrong")]).await;
+    token_form(&app, &[grant[0], grant[1], ("client_secret", secret.as_str())]).await;
+    http.get(app.url("/healthz")).send().await.unwrap();
+
+    let response = http.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let text = response.text().await.unwrap();
+    for expected in [
+        r#"http_requests_total{method="GET",route="/healthz",status="200"}"#,
+        r#"http_requests_total{method="POST",route="/sso/oauth2/token",status="401"}"#,
+        r#"token_grants_total{result="ok"}"#,
+        r#"token_grants_total{result="invalid_client"}"#,
+        r#"http_request_duration_seconds_bucket{method="GET",route="/healthz",le="0.001"}"#,
+        "store_read_seconds_count",
+        "store_write_batch_size_count",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+}
