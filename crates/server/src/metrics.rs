@@ -15,7 +15,9 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use crate::state::AppState;
 
 /// Latency buckets in seconds: 100 µs to 2.5 s.
-const BUCKETS: [f64; 13] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 2.5];
+const BUCKETS: [f64; 13] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 2.5,
+];
 
 /// The process-wide recorder, installed on first use (several servers in one process, as in
 /// the tests, share it).
@@ -49,21 +51,37 @@ pub fn router() -> Router<AppState> {
 async fn render() -> Response {
     match handle() {
         Some(handle) => (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4"),
+            )],
             handle.render(),
         )
             .into_response(),
-        None => crate::error::envelope(StatusCode::SERVICE_UNAVAILABLE, "metrics are not available in this process"),
+        None => crate::error::envelope(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "metrics are not available in this process",
+        ),
     }
 }
 
 /// Records one finished request.
-pub fn record_request(method: &Method, route: Option<&MatchedPath>, status: StatusCode, started: Instant) {
+pub fn record_request(
+    method: &Method,
+    route: Option<&MatchedPath>,
+    status: StatusCode,
+    started: Instant,
+) {
     let route = route.map_or("unmatched", MatchedPath::as_str).to_owned();
     let labels = [("method", method.as_str().to_owned()), ("route", route)];
-    metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
     let status = [("status", status.as_u16().to_string())];
-    metrics::counter!("http_requests_total", &[labels[0].clone(), labels[1].clone(), status[0].clone()]).increment(1);
+    metrics::counter!(
+        "http_requests_total",
+        &[labels[0].clone(), labels[1].clone(), status[0].clone()]
+    )
+    .increment(1);
 }
 
 /// Records the outcome of a token request (`ok` or the OAuth error code).

@@ -36,11 +36,19 @@ async fn main() -> Result<(), String> {
     let args = Args::parse();
     let store = accountd_server::open_store(&args.database)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let core = Accountd::open(store.clone(), clock.clone(), Settings::default()).await.map_err(|e| e.to_string())?;
+    let core = Accountd::open(store.clone(), clock.clone(), Settings::default())
+        .await
+        .map_err(|e| e.to_string())?;
     accountd_server::bootstrap::load_and_apply(&core, &args.bootstrap).await?;
     let accounts = store.list_accounts().await.map_err(|e| e.to_string())?;
-    let account: AccountId = accounts.first().map(|a| a.id).ok_or("the bootstrap file declares no account")?;
-    let ctx = AuditContext { actor: Actor::Bootstrap, at: clock.now() };
+    let account: AccountId = accounts
+        .first()
+        .map(|a| a.id)
+        .ok_or("the bootstrap file declares no account")?;
+    let ctx = AuditContext {
+        actor: Actor::Bootstrap,
+        at: clock.now(),
+    };
 
     let mut groups = Vec::new();
     for n in 0..args.groups {
@@ -52,7 +60,10 @@ async fn main() -> Result<(), String> {
             created_at: ctx.at,
             updated_at: ctx.at,
         };
-        store.create_group(account, &group, &ctx).await.map_err(|e| e.to_string())?;
+        store
+            .create_group(account, &group, &ctx)
+            .await
+            .map_err(|e| e.to_string())?;
         groups.push(group.id);
     }
 
@@ -67,11 +78,14 @@ async fn main() -> Result<(), String> {
             created += 1;
         }
         let (store, ctx) = (store.clone(), ctx.clone());
-        let group = groups.get(usize::try_from(n).unwrap_or(0) % groups.len().max(1)).copied();
+        let group = groups
+            .get(usize::try_from(n).unwrap_or(0) % groups.len().max(1))
+            .copied();
         tasks.spawn(async move {
             let user = User {
                 uid: UserId::generate(),
-                email: Email::parse(&format!("user-{n:07}@example.com")).map_err(|e| e.to_string())?,
+                email: Email::parse(&format!("user-{n:07}@example.com"))
+                    .map_err(|e| e.to_string())?,
                 first_name: "Bench".into(),
                 last_name: "User".into(),
                 groups: group.into_iter().collect(),
@@ -79,16 +93,25 @@ async fn main() -> Result<(), String> {
                 created_at: ctx.at,
                 modified_at: ctx.at,
             };
-            store.create_user(account, &user, &ctx).await.map_err(|e| e.to_string())
+            store
+                .create_user(account, &user, &ctx)
+                .await
+                .map_err(|e| e.to_string())
         });
         if n % 100_000 == 0 && n > 0 {
-            eprintln!("seeded {n} users ({:.0}/s)", n as f64 / started.elapsed().as_secs_f64());
+            eprintln!(
+                "seeded {n} users ({:.0}/s)",
+                n as f64 / started.elapsed().as_secs_f64()
+            );
         }
     }
     while let Some(done) = tasks.join_next().await {
         done.map_err(|e| e.to_string())??;
         created += 1;
     }
-    println!("seeded {created} users in {:.1} s into account {account}", started.elapsed().as_secs_f64());
+    println!(
+        "seeded {created} users in {:.1} s into account {account}",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

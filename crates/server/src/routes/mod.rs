@@ -73,7 +73,10 @@ pub fn router(state: AppState) -> Router {
 async fn finish_response(mut request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = request.method().clone();
-    let route = request.extensions().get::<axum::extract::MatchedPath>().cloned();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
     let slot = RateSlot::default();
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;

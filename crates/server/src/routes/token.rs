@@ -157,10 +157,10 @@ async fn issue_token(
         Err(err @ GrantError::InvalidClient { .. }) => {
             match app.auth_failures.record_failure(peer.ip()) {
                 Some(wait) => {
-                crate::metrics::record_token_grant("invalid_client");
-                crate::metrics::record_rate_limited("auth_failure");
-                too_many_failures(wait)
-            }
+                    crate::metrics::record_token_grant("invalid_client");
+                    crate::metrics::record_rate_limited("auth_failure");
+                    too_many_failures(wait)
+                }
                 None => grant_error(err),
             }
         }

@@ -12,14 +12,24 @@ async fn metrics_count_requests_token_grants_and_store_reads() {
     let account = app.new_account().await;
     let (id, secret) = app.oauth_client(&account, &["account-idm-read"]).await;
     let http = app.http();
-    let grant = [("grant_type", "client_credentials"), ("client_id", id.as_str())];
+    let grant = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id.as_str()),
+    ];
     token_form(&app, &[grant[0], grant[1], ("client_secret", "wrong")]).await;
-    token_form(&app, &[grant[0], grant[1], ("client_secret", secret.as_str())]).await;
+    token_form(
+        &app,
+        &[grant[0], grant[1], ("client_secret", secret.as_str())],
+    )
+    .await;
     http.get(app.url("/healthz")).send().await.unwrap();
 
     let response = http.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(content_type.starts_with("text/plain"), "{content_type}");
     let text = response.text().await.unwrap();
     for expected in [
