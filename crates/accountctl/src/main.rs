@@ -8,6 +8,7 @@ mod config;
 mod error;
 mod lookup;
 mod output;
+mod progress;
 mod sync;
 mod workflows;
 

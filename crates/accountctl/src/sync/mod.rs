@@ -21,7 +21,10 @@ const HEADER: &str =
     "# accountctl export: apply with `accountctl apply FILE [--plan] [--prune]`.\n";
 
 pub async fn export(app: &App, args: ExportArgs) -> CliResult {
-    let current = Current::load(app).await?;
+    let loading = crate::progress::spinner("reading the account");
+    let current = Current::load(app).await;
+    loading.finish_and_clear();
+    let current = current?;
     let file = current.to_file();
     let text = format!("{HEADER}{}", to_yaml(&file)?);
     match args.file {
@@ -85,12 +88,24 @@ pub async fn apply(app: &App, args: ApplyArgs) -> CliResult {
             .collect(),
     };
     let verbose = app.out.format == OutputFormat::Table;
+    let progress = crate::progress::bar(changes.len() as u64, "applying");
     for change in &changes {
-        run.apply(change).await?;
-        if verbose {
-            print(&format!("{} ... done", change.headline()))?;
+        let applied = run.apply(change).await;
+        if let Err(err) = applied {
+            progress.abandon();
+            return Err(err);
         }
+        if verbose {
+            let line = format!("{} ... done", change.headline());
+            if progress.is_hidden() {
+                print(&line)?
+            } else {
+                progress.println(line)
+            }
+        }
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     let text = if changes.is_empty() {
         "No changes: the account matches the file.".to_owned()
     } else {
