@@ -95,6 +95,15 @@ pub struct ServeArgs {
     /// Sender address of invitations [default: accountd@localhost].
     #[arg(long, env = "ACCOUNTD_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// PostgreSQL: connections this instance may hold [default: 16].
+    #[arg(long, env = "ACCOUNTD_DB_POOL_SIZE")]
+    pub db_pool_size: Option<usize>,
+    /// PostgreSQL: longest a statement may run, in milliseconds; 0 for no limit [default: 5000].
+    #[arg(long, env = "ACCOUNTD_DB_STATEMENT_TIMEOUT_MS")]
+    pub db_statement_timeout_ms: Option<u64>,
+    /// PostgreSQL: longest to wait for a connection, in milliseconds [default: 5000].
+    #[arg(long, env = "ACCOUNTD_DB_CONNECT_TIMEOUT_MS")]
+    pub db_connect_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +129,9 @@ struct FileConfig {
     public_url: Option<String>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    db_pool_size: Option<usize>,
+    db_statement_timeout_ms: Option<u64>,
+    db_connect_timeout_ms: Option<u64>,
 }
 
 /// The resolved server configuration.
@@ -142,6 +154,9 @@ pub struct Config {
     /// `None`: invitations go to the outbox.
     pub smtp_url: Option<String>,
     pub smtp_from: String,
+    pub db_pool_size: usize,
+    pub db_statement_timeout_ms: u64,
+    pub db_connect_timeout_ms: u64,
 }
 
 impl Config {
@@ -161,6 +176,9 @@ impl Config {
             public_url: None,
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.to_owned(),
+            db_pool_size: 16,
+            db_statement_timeout_ms: 5_000,
+            db_connect_timeout_ms: 5_000,
         }
     }
 
@@ -171,6 +189,15 @@ impl Config {
                 "--token-ttl must be between 1 and {MAX_TOKEN_TTL_SECS} seconds, not {}",
                 self.token_ttl_secs
             ));
+        }
+        if self.db_pool_size == 0 || self.db_pool_size > 1024 {
+            return Err(format!(
+                "--db-pool-size must be between 1 and 1024, not {}",
+                self.db_pool_size
+            ));
+        }
+        if self.db_connect_timeout_ms == 0 {
+            return Err("--db-connect-timeout-ms must be at least 1".to_owned());
         }
         if self.invite_ttl_secs == 0 {
             return Err("--invite-ttl must be at least 1 second".to_owned());
@@ -250,6 +277,15 @@ impl ServeArgs {
                 .smtp_from
                 .or(file.smtp_from)
                 .unwrap_or_else(|| DEFAULT_SMTP_FROM.to_owned()),
+            db_pool_size: self.db_pool_size.or(file.db_pool_size).unwrap_or(16),
+            db_statement_timeout_ms: self
+                .db_statement_timeout_ms
+                .or(file.db_statement_timeout_ms)
+                .unwrap_or(5_000),
+            db_connect_timeout_ms: self
+                .db_connect_timeout_ms
+                .or(file.db_connect_timeout_ms)
+                .unwrap_or(5_000),
         };
         config.validate()?;
         Ok(config)

@@ -30,16 +30,34 @@ pub use state::AppState;
 /// Largest accepted request body; larger ones get a 413 in the error envelope.
 pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
-/// Opens the store named by a database URL.
-pub fn open_store(url: &str) -> Result<Arc<dyn Store>, String> {
+/// Opens the store named by a database URL, picked by scheme: `sqlite://<file>` (one instance),
+/// or `postgres://` / `postgresql://` (several instances may share the database). Brings the
+/// schema up to date either way.
+pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, String> {
+    open_store_with(url, &accountd_store_postgres::PostgresOptions::default()).await
+}
+
+/// Like [`open_store`], with the pool size and timeouts of a PostgreSQL database.
+pub async fn open_store_with(
+    url: &str,
+    postgres: &accountd_store_postgres::PostgresOptions,
+) -> Result<Arc<dyn Store>, String> {
     if url.starts_with("sqlite:") {
         let store = accountd_store_sqlite::SqliteStore::open_url(url)
             .map_err(|err| format!("database '{url}': {err}"))?;
         return Ok(Arc::new(store));
     }
+    let shown = accountd_store_postgres::redact_url(url);
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = accountd_store_postgres::PostgresStore::connect(url, *postgres)
+            .await
+            .map_err(|err| format!("database '{shown}': {err}"))?;
+        return Ok(Arc::new(store));
+    }
     let scheme = url.split(':').next().unwrap_or(url);
     Err(format!(
-        "database '{url}': the scheme '{scheme}' is not supported; use sqlite://<file>"
+        "database '{shown}': the scheme '{scheme}' is not supported; use sqlite://<file> or \
+         postgres://<user>@<host>/<database>"
     ))
 }
 
@@ -105,7 +123,12 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
     let addr = listener
         .local_addr()
         .map_err(|err| format!("cannot read the listening address: {err}"))?;
-    let store = open_store(&config.database)?;
+    let postgres = accountd_store_postgres::PostgresOptions {
+        pool_size: config.db_pool_size,
+        statement_timeout: std::time::Duration::from_millis(config.db_statement_timeout_ms),
+        connect_timeout: std::time::Duration::from_millis(config.db_connect_timeout_ms),
+    };
+    let store = open_store_with(&config.database, &postgres).await?;
     let settings = Settings {
         token_ttl_secs: config.token_ttl_secs,
         admin_token: config
@@ -155,7 +178,8 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
         })
         .await
     });
-    tracing::info!(%addr, database = %config.database, "accountd listening");
+    let database = accountd_store_postgres::redact_url(&config.database);
+    tracing::info!(%addr, %database, "accountd listening");
     Ok(Started {
         server: RunningServer {
             addr,

@@ -21,9 +21,11 @@ async fn main() -> ExitCode {
         Command::Migrate(args) => {
             accountd_server::logging::init(LogFormat::Text);
             let url = args.database.unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
+            let shown = accountd_store_postgres::redact_url(&url);
             report(
                 accountd_server::open_store(&url)
-                    .map(|_| println!("database '{url}' is up to date")),
+                    .await
+                    .map(|_| println!("database '{shown}' is up to date")),
             )
         }
     }

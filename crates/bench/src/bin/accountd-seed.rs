@@ -34,7 +34,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
-    let store = accountd_server::open_store(&args.database)?;
+    let store = accountd_server::open_store(&args.database).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let core = Accountd::open(store.clone(), clock.clone(), Settings::default())
         .await

@@ -1,0 +1,20 @@
+//! The stories, by area. Every public `async fn(Arc<dyn Store>)` here is listed in
+//! [`crate::conformance_tests!`].
+
+mod accounts;
+mod audit;
+mod concurrency;
+mod environments;
+mod groups;
+mod invitations;
+mod service_users;
+mod users;
+
+pub use accounts::*;
+pub use audit::*;
+pub use concurrency::*;
+pub use environments::*;
+pub use groups::*;
+pub use invitations::*;
+pub use service_users::*;
+pub use users::*;
