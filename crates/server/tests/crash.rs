@@ -78,17 +78,32 @@ async fn token(http: &reqwest::Client, base: &str) -> String {
         .to_owned()
 }
 
+/// Rounds of kill -9: `ACCOUNTD_CRASH_ROUNDS` (bench/crash.sh runs 20; the test suite 4).
+fn rounds() -> usize {
+    std::env::var("ACCOUNTD_CRASH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+}
+
+/// A random delay between 30 and 330 ms, so each round is killed at a different moment.
+fn random_delay() -> Duration {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    Duration::from_millis(30 + u64::from(u16::from_le_bytes([bytes[0], bytes[1]]) % 300))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("bootstrap.yaml"), BOOTSTRAP).expect("write bootstrap");
     let http = reqwest::Client::new();
     let mut acknowledged: Vec<String> = Vec::new();
+    let mut acknowledged_updates: Vec<String> = Vec::new();
 
-    for round in 0..3 {
+    for round in 0..rounds() {
         let mut server = start(dir.path()).await;
         let token = token(&http, &server.base).await;
-        let acked = Arc::new(Mutex::new(Vec::new()));
+        let acked = Arc::new(Mutex::new((Vec::new(), Vec::new())));
         let mut writers = JoinSet::new();
         for writer in 0..16 {
             let (http, base, token, acked) = (
@@ -99,39 +114,49 @@ async fn acknowledged_writes_survive_kill_9() {
             );
             writers.spawn(async move {
                 for n in 0.. {
+                    // Create a user, then update it: both must survive once acknowledged.
                     let email = format!("r{round}-w{writer}-n{n}@example.com");
-                    let sent = http
-                        .post(format!("{base}/iam/v1/accounts/{ACCOUNT}/users"))
+                    let users = format!("{base}/iam/v1/accounts/{ACCOUNT}/users");
+                    let created = http
+                        .post(&users)
                         .bearer_auth(&token)
                         .json(&serde_json::json!({"email": email, "firstName": "Crash", "lastName": "Test"}))
                         .send()
                         .await;
-                    match sent {
-                        Ok(response) if response.status().is_success() => acked.lock().await.push(email),
+                    match created {
+                        Ok(response) if response.status().is_success() => acked.lock().await.0.push(email.clone()),
+                        _ => return,
+                    }
+                    let updated = http
+                        .put(format!("{users}/{email}"))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({"email": email, "firstName": "Crash", "lastName": "Updated"}))
+                        .send()
+                        .await;
+                    match updated {
+                        Ok(response) if response.status().is_success() => acked.lock().await.1.push(email),
                         _ => return,
                     }
                 }
             });
         }
-        // Let writes flow, then kill without warning while requests are in flight.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while acked.lock().await.len() < 150 * (round + 1) && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        // Kill without warning at a random moment while requests are in flight.
+        tokio::time::sleep(random_delay()).await;
         server.child.kill().expect("kill -9");
         server.child.wait().expect("reap");
         while writers.join_next().await.is_some() {}
-        let acked = acked.lock().await.clone();
-        assert!(
-            !acked.is_empty(),
-            "round {round}: no write was acknowledged"
-        );
-        acknowledged.extend(acked);
+        let (created, updated) = acked.lock().await.clone();
+        acknowledged.extend(created);
+        acknowledged_updates.extend(updated);
     }
+    assert!(
+        !acknowledged.is_empty(),
+        "no write was acknowledged in any round"
+    );
 
     let mut server = start(dir.path()).await;
     let token = token(&http, &server.base).await;
-    let mut stored = std::collections::HashSet::new();
+    let mut stored = std::collections::HashMap::new();
     let mut key: Option<String> = None;
     loop {
         let mut request = http
@@ -149,7 +174,11 @@ async fn acknowledged_writes_survive_kill_9() {
             .await
             .expect("json");
         for user in page["items"].as_array().expect("items") {
-            stored.insert(user["email"].as_str().expect("email").to_owned());
+            let email = user["email"].as_str().expect("email").to_owned();
+            stored.insert(
+                email,
+                user["lastName"].as_str().expect("lastName").to_owned(),
+            );
         }
         match page["nextPageKey"].as_str() {
             Some(next) => key = Some(next.to_owned()),
@@ -161,8 +190,24 @@ async fn acknowledged_writes_survive_kill_9() {
 
     let missing: Vec<_> = acknowledged
         .iter()
-        .filter(|email| !stored.contains(*email))
+        .filter(|email| !stored.contains_key(*email))
         .collect();
+    let lost_updates: Vec<_> = acknowledged_updates
+        .iter()
+        .filter(|email| stored.get(*email).map(String::as_str) != Some("Updated"))
+        .collect();
+    assert!(
+        lost_updates.is_empty(),
+        "{} acknowledged updates lost, e.g. {:?}",
+        lost_updates.len(),
+        lost_updates.first()
+    );
+    eprintln!(
+        "crash test: {} rounds, {} acknowledged creates and {} acknowledged updates all present",
+        rounds(),
+        acknowledged.len(),
+        acknowledged_updates.len()
+    );
     assert!(
         missing.is_empty(),
         "{} acknowledged writes lost, e.g. {:?}",
@@ -172,4 +217,41 @@ async fn acknowledged_writes_survive_kill_9() {
     let store = SqliteStore::open(&dir.path().join("accountd.db")).expect("open");
     store.ping().await.expect("ping");
     store.integrity_check().expect("integrity check");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_shuts_down_cleanly_with_exit_code_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bootstrap.yaml"), BOOTSTRAP).expect("write bootstrap");
+    let mut server = start(dir.path()).await;
+    let pid = server.child.id().to_string();
+    let signalled = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("run kill");
+    assert!(signalled.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "accountd did not exit within 10 s of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "exit status after SIGTERM: {status:?}"
+    );
+    let refused = reqwest::Client::new()
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await;
+    assert!(
+        refused.is_err(),
+        "the server still answers after shutting down"
+    );
 }
