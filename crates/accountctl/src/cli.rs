@@ -1,4 +1,11 @@
 //! The command line (clap derive). Every command carries examples in its `--help`.
+// The doc comments below are the `--help` text (clap), not rustdoc: `<placeholders>`, URLs and
+// `[default: ...]` are meant literally.
+#![allow(
+    rustdoc::invalid_html_tags,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links
+)]
 
 use std::path::PathBuf;
 

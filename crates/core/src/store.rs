@@ -5,8 +5,9 @@
 //! - each method is one transaction: it happens completely or not at all;
 //! - a method that answers `Ok` has made its change durable;
 //! - uniqueness (email per account, case-insensitive; group name per account; environment id;
-//!   client id) is enforced by the database and reported as [`Error::Conflict`];
-//! - driver failures become [`Error::Unavailable`] (cannot reach or busy) or [`Error::Internal`],
+//!   client id) is enforced by the database and reported as [`Error::Conflict`](crate::Error::Conflict);
+//! - driver failures become [`Error::Unavailable`](crate::Error::Unavailable) (cannot reach or busy) or
+//!   [`Error::Internal`](crate::Error::Internal),
 //!   never `NotFound`;
 //! - listings are keyset-paged on an immutable, increasing sort key.
 
@@ -21,7 +22,7 @@ use crate::model::{
     PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use crate::page::{Page, PageQuery};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{RateDecision, RateLimit};
 use crate::secret::SecretDigest;
 
 /// The new state of a user in a full replacement (updateUser).
@@ -93,6 +94,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Sets the one-time flag `name`; `true` only for the call that set it.
     async fn claim_flag(&self, name: &str) -> Result<bool>;
+
+    /// Counts one request of `key` against `limit` at `now` (GCRA, see
+    /// [`crate::rate_limit::RateDecision::from_gcra`]): reads and moves the key's theoretical
+    /// arrival time in one atomic step, so that every instance sharing the database draws on one
+    /// budget. A refused request changes nothing. Not an audited change, and the state may be
+    /// lost in a crash (a lost state is a full budget).
+    async fn rate_limit_check(
+        &self,
+        key: &str,
+        limit: RateLimit,
+        now: OffsetDateTime,
+    ) -> Result<RateDecision>;
 
     // Accounts.
     async fn count_accounts(&self) -> Result<u64>;

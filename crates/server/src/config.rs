@@ -1,5 +1,12 @@
 //! Configuration: flags, then `ACCOUNTD_*` environment variables, then the TOML file given by
 //! `--config`, then defaults (first found wins).
+// The doc comments below are the `--help` text (clap), not rustdoc: `<placeholders>`, URLs and
+// `[default: ...]` are meant literally.
+#![allow(
+    rustdoc::invalid_html_tags,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links
+)]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -8,7 +15,7 @@ use accountd_core::rate_limit::{Period, RateLimit};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 
-use crate::rate_limit::RateLimitKey;
+use crate::rate_limit::{RateLimitKey, RateLimitStore};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8600";
 pub const DEFAULT_DATABASE: &str = "sqlite://accountd.db";
@@ -78,6 +85,10 @@ pub struct ServeArgs {
     /// What a rate limit is counted per [default: client].
     #[arg(long, env = "ACCOUNTD_RATE_LIMIT_KEY", value_enum)]
     pub rate_limit_key: Option<RateLimitKey>,
+    /// Where rate-limit state is kept: `memory` (per instance) or `database` (shared by every
+    /// instance on the database) [default: database on PostgreSQL, memory on SQLite].
+    #[arg(long, env = "ACCOUNTD_RATE_LIMIT_STORE", value_enum)]
+    pub rate_limit_store: Option<RateLimitStore>,
     /// Failed client authentications one address may make at the token endpoint before it is
     /// blocked for a while [default: 10/min].
     #[arg(long, env = "ACCOUNTD_AUTH_FAILURE_LIMIT")]
@@ -124,6 +135,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     rate_limit: Option<String>,
     rate_limit_key: Option<RateLimitKey>,
+    rate_limit_store: Option<RateLimitStore>,
     auth_failure_limit: Option<String>,
     invite_ttl: Option<u64>,
     public_url: Option<String>,
@@ -146,6 +158,8 @@ pub struct Config {
     /// Default request rate limit; `None`: off (accounts may still have overrides).
     pub rate_limit: Option<RateLimit>,
     pub rate_limit_key: RateLimitKey,
+    /// `None`: by backend ([`RateLimitStore::default_for`]).
+    pub rate_limit_store: Option<RateLimitStore>,
     /// Failed client authentications per address before a block.
     pub auth_failure_limit: RateLimit,
     pub invite_ttl_secs: u64,
@@ -171,6 +185,7 @@ impl Config {
             log_format: LogFormat::Text,
             rate_limit: None,
             rate_limit_key: RateLimitKey::Client,
+            rate_limit_store: None,
             auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
             invite_ttl_secs: DEFAULT_INVITE_TTL_SECS,
             public_url: None,
@@ -262,6 +277,7 @@ impl ServeArgs {
                 .rate_limit_key
                 .or(file.rate_limit_key)
                 .unwrap_or_default(),
+            rate_limit_store: self.rate_limit_store.or(file.rate_limit_store),
             auth_failure_limit: parse_limit(
                 "--auth-failure-limit",
                 self.auth_failure_limit.or(file.auth_failure_limit),

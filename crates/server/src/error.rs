@@ -20,6 +20,11 @@ pub enum ApiError {
     RouteNotFound,
     /// The caller's rate limit is used up.
     RateLimited(RateInfo),
+    /// The method is not served for this request (with the `Allow` header value).
+    MethodNotAllowed {
+        allow: &'static str,
+        message: String,
+    },
 }
 
 impl From<Error> for ApiError {
@@ -61,8 +66,16 @@ impl IntoResponse for ApiError {
             }
             ApiError::RouteNotFound => envelope(
                 StatusCode::NOT_FOUND,
-                "no such route: check the method and the path (README.md lists the routes)",
+                "no such route: check the method and the path (GET /openapi.json lists the routes; \
+                 GET /docs/ shows them)",
             ),
+            ApiError::MethodNotAllowed { allow, message } => {
+                let mut response = envelope(StatusCode::METHOD_NOT_ALLOWED, message);
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(allow));
+                response
+            }
         }
     }
 }

@@ -8,8 +8,9 @@ mod extract;
 pub mod logging;
 mod mail;
 pub mod metrics;
+pub mod openapi;
 pub mod rate_limit;
-mod routes;
+pub mod routes;
 mod state;
 mod wire;
 
@@ -141,7 +142,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
     };
-    let mut core = Accountd::open(store, clock, settings)
+    let mut core = Accountd::open(store.clone(), clock.clone(), settings)
         .await
         .map_err(|err| format!("startup: {err}"))?;
     if let Some(url) = &config.smtp_url {
@@ -159,12 +160,23 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .map_err(|err| format!("creating the demo account: {err}"))?,
     };
     metrics::init();
-    let app = routes::router(AppState {
-        core: core.clone(),
-        limits: Arc::new(rate_limit::RateLimits::new(
+    let rate_limit_store = config
+        .rate_limit_store
+        .unwrap_or_else(|| rate_limit::RateLimitStore::default_for(store.backend()));
+    let limits = match rate_limit_store {
+        rate_limit::RateLimitStore::Memory => {
+            rate_limit::RateLimits::new(config.rate_limit, config.rate_limit_key)
+        }
+        rate_limit::RateLimitStore::Database => rate_limit::RateLimits::shared(
             config.rate_limit,
             config.rate_limit_key,
-        )),
+            store.clone(),
+            clock.clone(),
+        ),
+    };
+    let app = routes::router(AppState {
+        core: core.clone(),
+        limits: Arc::new(limits),
         auth_failures: Arc::new(rate_limit::AuthFailures::new(config.auth_failure_limit)),
     });
     let (shutdown, signal) = oneshot::channel::<()>();
@@ -179,7 +191,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
         .await
     });
     let database = accountd_store_postgres::redact_url(&config.database);
-    tracing::info!(%addr, %database, "accountd listening");
+    tracing::info!(%addr, %database, ?rate_limit_store, "accountd listening");
     Ok(Started {
         server: RunningServer {
             addr,

@@ -5,11 +5,9 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::state::AppState;
@@ -44,10 +42,24 @@ pub fn init() {
     let _ = handle();
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/metrics", get(render))
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(render))
 }
 
+/// Prometheus metrics
+///
+/// Requests by route and status, latency histograms, token grants, rate-limit rejections, and
+/// the store's read and write latency. No auth: accountd listens on loopback by default.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = crate::openapi::TAG_OPERATIONS,
+    responses(
+        (status = 200, description = "The metrics in the Prometheus text format", content_type = "text/plain", body = String),
+        (status = 503, description = "The metrics recorder is not installed", body = accountd_proto::ErrorEnvelope),
+    )
+)]
 async fn render() -> Response {
     match handle() {
         Some(handle) => (

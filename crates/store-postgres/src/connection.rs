@@ -36,6 +36,10 @@ impl Default for PostgresOptions {
 /// The store: a pool of connections to one database whose schema is up to date.
 pub struct PostgresStore {
     pool: Pool,
+    /// The longest one attempt of a store operation may take, measured here: see
+    /// [`PostgresStore::within_deadline`].
+    deadline: Option<Duration>,
+    pub(crate) rate_limit_purger: crate::rate_limits::Purger,
 }
 
 impl PostgresStore {
@@ -59,6 +63,15 @@ impl PostgresStore {
             ));
         }
         config.connect_timeout(options.connect_timeout);
+        // A server that vanished without closing its connections (a partition, a dead host) is
+        // noticed by the kernel once sent data stays unacknowledged this long, or idle
+        // connections' keepalive probes go unanswered, instead of after TCP's ~15 minutes.
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(options.connect_timeout.max(Duration::from_secs(1)));
+        }
+        if config.get_keepalives_idle() == Duration::from_secs(2 * 60 * 60) {
+            config.keepalives_idle(Duration::from_secs(30));
+        }
         let timeout = format!(
             "-c statement_timeout={}",
             options.statement_timeout.as_millis()
@@ -86,7 +99,12 @@ impl PostgresStore {
             .recycle_timeout(Some(options.connect_timeout))
             .build()
             .map_err(|err| Error::Internal(format!("cannot build the connection pool: {err}")))?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            deadline: (!options.statement_timeout.is_zero())
+                .then(|| options.statement_timeout + options.connect_timeout),
+            rate_limit_purger: crate::rate_limits::Purger::default(),
+        };
         let mut client = store.client().await.map_err(DbError::into_error)?;
         let version = migrate::run(&mut client).await?;
         tracing::debug!(version, "PostgreSQL schema is up to date");
@@ -96,6 +114,42 @@ impl PostgresStore {
     pub(crate) async fn client(&self) -> DbResult<Client> {
         Ok(self.pool.get().await?)
     }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Runs one attempt of a store operation, giving up with [`DbError::Deadline`] when the
+    /// database has not answered after the statement timeout plus the connect timeout. The
+    /// server enforces the statement timeout itself; this catches a server that cannot answer
+    /// at all (hung, or unreachable on a connection the kernel still thinks open), so that a
+    /// request gets a 503 instead of waiting for TCP. The caller discards the connection of a
+    /// failed attempt with [`discard`]. No limit when the statement timeout is off.
+    pub(crate) async fn within_deadline<T>(
+        &self,
+        work: impl std::future::Future<Output = DbResult<T>>,
+    ) -> DbResult<T> {
+        match self.deadline {
+            Some(limit) => tokio::time::timeout(limit, work)
+                .await
+                .unwrap_or(Err(DbError::Deadline(limit))),
+            None => work.await,
+        }
+    }
+
+    /// Closes every idle connection. Called when one connection turned out to be broken: after
+    /// a server restart or failover the others are broken too, and a closed connection is only
+    /// noticed when its socket is read, so the pool could hand several of them out in a row.
+    pub(crate) fn drop_idle_connections(&self) {
+        let dropped = self.pool.retain(|_, _| false).removed.len();
+        tracing::warn!(dropped, "a database connection was lost; reconnecting");
+    }
+}
+
+/// Takes a connection out of the pool for good (it is closed when dropped): after a deadline
+/// passed, it may be stuck mid-statement and must not serve anyone else.
+pub(crate) fn discard(client: Client) {
+    drop(deadpool_postgres::Object::take(client));
 }
 
 /// The URL with its password replaced by `***`, for messages and logs.

@@ -13,6 +13,8 @@ pub(crate) enum DbError {
     Domain(Error),
     Pg(tokio_postgres::Error),
     Pool(PoolError),
+    /// The database did not answer within the store's deadline (see `tx.rs`).
+    Deadline(std::time::Duration),
 }
 
 pub(crate) type DbResult<T> = std::result::Result<T, DbError>;
@@ -42,11 +44,42 @@ impl DbError {
         matches!(self, Self::Pg(err) if is_retryable(err))
     }
 
+    /// An established connection broke (the server restarted or failed over, or the backend was
+    /// terminated): the statement did not run, or ran in a transaction the server rolled back.
+    /// Not a failure to connect: that is the pool's error, and retrying it at once is pointless.
+    pub(crate) fn is_connection_lost(&self) -> bool {
+        let Self::Pg(err) = self else {
+            return false;
+        };
+        match err.code() {
+            Some(code) => {
+                code.code().starts_with("08")
+                    || *code == SqlState::ADMIN_SHUTDOWN
+                    || *code == SqlState::CRASH_SHUTDOWN
+            }
+            None => {
+                err.is_closed()
+                    || std::error::Error::source(err).is_some_and(|s| s.is::<std::io::Error>())
+            }
+        }
+    }
+
+    pub(crate) fn is_deadline(&self) -> bool {
+        matches!(self, Self::Deadline(_))
+    }
+
     pub(crate) fn into_error(self) -> Error {
         match self {
             Self::Domain(err) => err,
             Self::Pg(err) => from_pg(&err),
             Self::Pool(err) => from_pool(err),
+            Self::Deadline(limit) => {
+                tracing::error!(?limit, "the database did not answer in time");
+                Error::Unavailable(format!(
+                    "the database did not answer within {} ms",
+                    limit.as_millis()
+                ))
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ mod memberships;
 mod migrate;
 mod paging;
 mod permissions;
+mod rate_limits;
 mod rows;
 mod service_users;
 mod users;
@@ -41,12 +42,13 @@ use accountd_core::model::{
     PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use accountd_core::page::{Page, PageQuery};
-use accountd_core::rate_limit::RateLimit;
+use accountd_core::rate_limit::{RateDecision, RateLimit};
 use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
 };
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 pub use connection::{PostgresOptions, PostgresStore, redact_url};
 pub use migrate::latest_version as schema_version;
@@ -57,11 +59,28 @@ impl Store for PostgresStore {
         "postgres"
     }
 
+    /// Also checks that the schema is the one this binary migrated to: a database replaced
+    /// under a running instance (restored from an old backup, recreated empty) fails every
+    /// request, and a load balancer should stop sending it any.
     async fn ping(&self) -> Result<()> {
-        read!(self, |client| Ok(client
-            .simple_query("SELECT 1")
-            .await
-            .map(|_| ())?))
+        let version: i64 = read!(self, |client| {
+            let row = db::query_one(
+                &client,
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .await?;
+            Ok(row.try_get::<_, i64>(0)?)
+        })?;
+        let expected = schema_version();
+        if version == expected {
+            Ok(())
+        } else {
+            Err(accountd_core::Error::Unavailable(format!(
+                "the database schema is version {version}, not {expected} as at startup; \
+                 restart accountd (it migrates at startup)"
+            )))
+        }
     }
 
     async fn server_key(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32]> {
@@ -70,6 +89,36 @@ impl Store for PostgresStore {
 
     async fn claim_flag(&self, name: &str) -> Result<bool> {
         write_tx!(self, |tx| accounts::claim_flag(&tx, name).await)
+    }
+
+    async fn rate_limit_check(
+        &self,
+        key: &str,
+        limit: RateLimit,
+        now: OffsetDateTime,
+    ) -> Result<RateDecision> {
+        let now = rate_limits::micros(now);
+        // One statement, no explicit transaction; retried like a write (a distributed engine
+        // may abort it with a serialization failure).
+        let mut retry = tx::Retry::new();
+        let decision = loop {
+            let outcome: errors::DbResult<_> = async {
+                let client = self.client().await?;
+                let outcome = self
+                    .within_deadline(rate_limits::check(&client, key, limit, now))
+                    .await;
+                if outcome.as_ref().is_err_and(|err| err.is_deadline()) {
+                    connection::discard(client);
+                }
+                outcome
+            }
+            .await;
+            if let Some(answer) = retry.settle(self, outcome, false).await {
+                break answer;
+            }
+        };
+        self.rate_limit_purger.tick(self.pool(), now);
+        decision
     }
 
     async fn count_accounts(&self) -> Result<u64> {

@@ -7,8 +7,14 @@ use deadpool_postgres::Client;
 use crate::errors::{DbError, describe};
 
 /// Every migration in order; the schema version is the number of the last one applied.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "rate_limits",
+        include_str!("../migrations/0002_rate_limits.sql"),
+    ),
+];
 
 /// The advisory lock key of accountd's migrations ("accountd" in ASCII). Advisory locks are
 /// per database, so instances of unrelated databases on one server do not wait for each other.

@@ -12,6 +12,15 @@
 //! a burst larger than the retry budget would answer 503s. Locks make the same burst wait a few
 //! milliseconds instead.
 //!
+//! A connection that broke before the transaction's COMMIT was sent (a restarted or failed-over
+//! server) means the server rolled the transaction back: it runs once more on a new connection,
+//! after the other idle connections, broken too in all likelihood, are closed. A connection that
+//! broke while COMMIT was under way is not retried: the change may have been made.
+//!
+//! Every attempt runs under a deadline measured here (`PostgresStore::within_deadline`): a server
+//! that cannot answer at all gives `Unavailable` after the statement timeout plus the connect
+//! timeout, and is not retried (it would only multiply the wait).
+//!
 //! A deadlock (40P01; e.g. deleting a service user, which locks the user and then its group,
 //! while the group gains that user as a member, which locks them the other way round) or a
 //! serialization failure (40001: READ COMMITTED does not raise it, but a PostgreSQL-compatible
@@ -25,6 +34,7 @@ use accountd_core::Result;
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::IsolationLevel;
 
+use crate::PostgresStore;
 use crate::errors::DbResult;
 
 /// Attempts per write before giving up with `Unavailable`.
@@ -44,16 +54,31 @@ pub(crate) async fn begin_write(client: &mut Client) -> DbResult<Transaction<'_>
 /// Counts the attempts of one write.
 pub(crate) struct Retry {
     attempt: u32,
+    reconnected: bool,
 }
 
 impl Retry {
     pub(crate) fn new() -> Self {
-        Self { attempt: 1 }
+        Self {
+            attempt: 1,
+            reconnected: false,
+        }
     }
 
     /// `None`: run the transaction again (after a pause); `Some`: the final answer.
-    pub(crate) async fn settle<T>(&mut self, outcome: DbResult<T>) -> Option<Result<T>> {
+    /// `committing`: the failure, if any, happened while COMMIT was under way.
+    pub(crate) async fn settle<T>(
+        &mut self,
+        store: &PostgresStore,
+        outcome: DbResult<T>,
+        committing: bool,
+    ) -> Option<Result<T>> {
         match outcome {
+            Err(err) if err.is_connection_lost() && !committing && !self.reconnected => {
+                store.drop_idle_connections();
+                self.reconnected = true;
+                None
+            }
             Err(err) if err.is_retryable() && self.attempt < MAX_ATTEMPTS => {
                 tracing::debug!(
                     attempt = self.attempt,
@@ -74,6 +99,18 @@ impl Retry {
     }
 }
 
+/// The store metrics every backend records (`GET /metrics`): read latency, and per write
+/// transaction its latency (retries included) and its size. Each write is a transaction of its
+/// own here (no group commit), so every "batch" holds one write.
+pub(crate) fn record_read(started: std::time::Instant) {
+    metrics::histogram!("store_read_seconds").record(started.elapsed().as_secs_f64());
+}
+
+pub(crate) fn record_write(started: std::time::Instant) {
+    metrics::histogram!("store_write_batch_size").record(1.0);
+    metrics::histogram!("store_write_batch_seconds").record(started.elapsed().as_secs_f64());
+}
+
 fn pause(attempt: u32) -> Duration {
     let base = FIRST_PAUSE
         .saturating_mul(1 << attempt.saturating_sub(1).min(16))
@@ -91,32 +128,62 @@ fn pause(attempt: u32) -> Duration {
 /// argument on every attempt.
 macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:expr) => {{
+        let started = std::time::Instant::now();
         let mut retry = $crate::tx::Retry::new();
-        loop {
+        let answer = loop {
+            let mut committing = false;
             let outcome: $crate::errors::DbResult<_> = async {
                 let mut client = $store.client().await?;
-                let $tx = $crate::tx::begin_write(&mut client).await?;
-                let value = $body?;
-                $tx.commit().await?;
-                Ok(value)
+                let outcome = $store
+                    .within_deadline(async {
+                        let $tx = $crate::tx::begin_write(&mut client).await?;
+                        let value = $body?;
+                        committing = true;
+                        $tx.commit().await?;
+                        Ok(value)
+                    })
+                    .await;
+                if outcome.as_ref().is_err_and(|err| err.is_deadline()) {
+                    $crate::connection::discard(client);
+                }
+                outcome
             }
             .await;
-            if let Some(answer) = retry.settle(outcome).await {
+            if let Some(answer) = retry.settle($store, outcome, committing).await {
                 break answer;
             }
-        }
+        };
+        $crate::tx::record_write(started);
+        answer
     }};
 }
 
 /// Runs `$body` (an expression of type `DbResult<T>` using the pooled connection `$client`)
-/// outside any explicit transaction: every read is one statement, so it sees one snapshot.
+/// outside any explicit transaction: every read is one statement, so it sees one snapshot. A
+/// read on a connection that turns out to be broken runs once more on a new one.
 macro_rules! read {
     ($store:expr, |$client:ident| $body:expr) => {{
-        let outcome: $crate::errors::DbResult<_> = async {
-            let $client = $store.client().await?;
-            $body
-        }
-        .await;
-        outcome.map_err($crate::errors::DbError::into_error)
+        let started = std::time::Instant::now();
+        let mut reconnected = false;
+        let answer = loop {
+            let outcome: $crate::errors::DbResult<_> = async {
+                let $client = $store.client().await?;
+                let outcome = $store.within_deadline(async { $body }).await;
+                if outcome.as_ref().is_err_and(|err| err.is_deadline()) {
+                    $crate::connection::discard($client);
+                }
+                outcome
+            }
+            .await;
+            match outcome {
+                Err(err) if !reconnected && err.is_connection_lost() => {
+                    $store.drop_idle_connections();
+                    reconnected = true;
+                }
+                outcome => break outcome.map_err($crate::errors::DbError::into_error),
+            }
+        };
+        $crate::tx::record_read(started);
+        answer
     }};
 }

@@ -2,7 +2,7 @@
 //!
 //! - WAL journal, foreign keys on, `synchronous=FULL`: an acknowledged write survives kill -9.
 //! - Reads run inline on a small pool of connections (a point lookup is ~5 µs).
-//! - Writes go to one writer thread that commits in groups (see [`writer`]).
+//! - Writes go to one writer thread that commits in groups (see the `writer` module).
 //!
 //! rusqlite rather than sqlx: sqlx's SQLite driver costs ~34 µs a query on these machines
 //! against rusqlite's ~5 µs (DESIGN.md), and the read path has to stay near a bare handler.
@@ -19,6 +19,7 @@ mod memberships;
 mod migrate;
 mod paging;
 mod permissions;
+mod rate_limits;
 mod readers;
 mod rows;
 mod service_users;
@@ -34,7 +35,7 @@ use accountd_core::model::{
     PermissionAssignment, ServiceUser, User, UserStatus,
 };
 use accountd_core::page::{Page, PageQuery};
-use accountd_core::rate_limit::RateLimit;
+use accountd_core::rate_limit::{RateDecision, RateLimit};
 use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
@@ -142,6 +143,19 @@ impl Store for SqliteStore {
         let name = name.to_owned();
         self.writer
             .write(move |conn| accounts::claim_flag(conn, &name))
+            .await
+    }
+
+    async fn rate_limit_check(
+        &self,
+        key: &str,
+        limit: RateLimit,
+        now: time::OffsetDateTime,
+    ) -> Result<RateDecision> {
+        let key = key.to_owned();
+        let now = i64::try_from(now.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX);
+        self.writer
+            .write(move |conn| rate_limits::check(conn, &key, limit, now))
             .await
     }
 

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_invitations.sql"),
     include_str!("../migrations/0005_audit_events.sql"),
     include_str!("../migrations/0006_row_counts.sql"),
+    include_str!("../migrations/0007_rate_limits.sql"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -48,6 +48,9 @@ macro_rules! conformance_tests {
             service_users_are_users_with_a_group_and_are_listed_apart,
             invitations_are_single_use_expire_and_renew,
             every_change_is_audited_in_its_transaction_newest_first,
+            // rate limits
+            rate_limit_budgets_run_out_per_key_and_refill_with_time,
+            concurrent_rate_limit_checks_of_one_key_never_overspend,
             // concurrency
             concurrent_creates_of_one_email_yield_exactly_one_success,
             concurrent_membership_changes_converge_without_lost_updates,

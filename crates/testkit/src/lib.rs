@@ -1,14 +1,21 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 //! Test support: failing loudly (panicking) is how a test helper reports a broken setup.
 
-//! `TestApp`: a real accountd on 127.0.0.1:0 with a fresh SQLite database in a temporary
-//! directory, a movable clock, and the admin API on, handing out ready typed clients.
+//! `TestApp`: a real accountd on 127.0.0.1:0 with a fresh database, a movable clock, and the
+//! admin API on, handing out ready typed clients.
+//!
+//! The database is SQLite in a temporary directory, unless `ACCOUNTD_TEST_DATABASE_URL` names a
+//! PostgreSQL server (e.g. `postgres://postgres@127.0.0.1:5432/test`, a role that may create
+//! databases): then every `TestApp` creates a database `accountd_it_<uuid>` of its own on that
+//! server, and drops it when the last instance using it is dropped.
 //!
 //! ```ignore
 //! let app = TestApp::spawn().await;
 //! let account = app.new_account().await;
 //! let client = app.client(&account, &["account-idm-read", "account-idm-write"]).await;
 //! ```
+
+mod database;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,6 +25,9 @@ use accountd_core::ManualClock;
 use accountd_proto::admin::{AccountCreateRequest, EnvironmentRequest, OAuthClientCreateRequest};
 use accountd_server::{Config, RunningServer};
 use tempfile::TempDir;
+
+use database::TestDatabase;
+pub use database::{DATABASE_URL_VAR, postgres_server_url};
 
 /// The admin token every test server uses.
 pub const ADMIN_TOKEN: &str = "testkit-admin-token-0123456789";
@@ -38,6 +48,7 @@ pub struct TestAppBuilder {
     no_admin: bool,
     rate_limit: Option<String>,
     rate_limit_key: Option<accountd_server::rate_limit::RateLimitKey>,
+    rate_limit_store: Option<accountd_server::rate_limit::RateLimitStore>,
     auth_failure_limit: Option<String>,
     invite_ttl_secs: Option<u64>,
     smtp_url: Option<String>,
@@ -64,6 +75,12 @@ impl TestAppBuilder {
     /// `--rate-limit-key account` instead of the default per client.
     pub fn rate_limit_per_account(mut self) -> Self {
         self.rate_limit_key = Some(accountd_server::rate_limit::RateLimitKey::Account);
+        self
+    }
+
+    /// `--rate-limit-store` (default: by backend, memory on SQLite, database on PostgreSQL).
+    pub fn rate_limit_store(mut self, store: accountd_server::rate_limit::RateLimitStore) -> Self {
+        self.rate_limit_store = Some(store);
         self
     }
 
@@ -102,9 +119,10 @@ impl TestAppBuilder {
     /// Starts the server, returning the startup error instead of panicking.
     pub async fn try_spawn(self) -> Result<TestApp, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let database = TestDatabase::create(&dir).await?;
         let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
         let mut app = TestApp {
-            dir,
+            shared: Arc::new(Shared { database, dir }),
             clock,
             options: self,
             server: None,
@@ -122,9 +140,16 @@ pub struct TestAccount {
     pub environment: String,
 }
 
+/// What the instances of one test share.
+struct Shared {
+    // Declared first: the database is dropped before the directory it may live in.
+    database: TestDatabase,
+    dir: TempDir,
+}
+
 /// A running accountd for one test.
 pub struct TestApp {
-    dir: TempDir,
+    shared: Arc<Shared>,
     clock: Arc<ManualClock>,
     options: TestAppBuilder,
     server: Option<RunningServer>,
@@ -142,8 +167,7 @@ impl TestApp {
     }
 
     fn config(&self) -> Result<Config, String> {
-        let mut config =
-            Config::with_database(format!("sqlite://{}", self.database_path().display()));
+        let mut config = Config::with_database(self.shared.database.url());
         if !self.options.no_admin {
             config.admin_token = Some(ADMIN_TOKEN.to_owned());
         }
@@ -159,6 +183,7 @@ impl TestApp {
         if let Some(key) = self.options.rate_limit_key {
             config.rate_limit_key = key;
         }
+        config.rate_limit_store = self.options.rate_limit_store;
         if let Some(limit) = &self.options.auth_failure_limit {
             config.auth_failure_limit = parse(limit)?;
         }
@@ -167,7 +192,7 @@ impl TestApp {
         }
         config.smtp_url.clone_from(&self.options.smtp_url);
         if let Some(yaml) = &self.options.bootstrap {
-            let path = self.dir.path().join("bootstrap.yaml");
+            let path = self.shared.dir.path().join("bootstrap.yaml");
             std::fs::write(&path, yaml).map_err(|e| e.to_string())?;
             config.bootstrap = Some(path);
         }
@@ -191,13 +216,47 @@ impl TestApp {
         }
     }
 
+    /// Another accountd on the same database (and the same clock and options), on a port of its
+    /// own, as a second instance behind a load balancer would be. The database stays until the
+    /// last instance is dropped. On SQLite both open the same file; rate limits are then still
+    /// counted per instance (memory) unless the builder said otherwise.
+    pub async fn second_instance(&self) -> TestApp {
+        let mut app = TestApp {
+            shared: self.shared.clone(),
+            clock: self.clock.clone(),
+            options: self.options.clone(),
+            server: None,
+            demo: None,
+        };
+        if let Err(err) = app.start().await {
+            panic!("the second accountd did not start: {err}");
+        }
+        app
+    }
+
     /// Replaces the bootstrap file used by the next [`TestApp::restart`].
     pub fn set_bootstrap(&mut self, yaml: impl Into<String>) {
         self.options.bootstrap = Some(yaml.into());
     }
 
-    pub fn database_path(&self) -> PathBuf {
-        self.dir.path().join("accountd.db")
+    /// The SQLite file, when the database is SQLite.
+    pub fn database_path(&self) -> Option<PathBuf> {
+        self.shared.database.sqlite_path()
+    }
+
+    /// The database URL the server was started with.
+    pub fn database_url(&self) -> String {
+        self.shared.database.url()
+    }
+
+    /// The store backend: `sqlite` or `postgres` (what `/readyz` reports).
+    pub fn backend(&self) -> &'static str {
+        self.shared.database.backend()
+    }
+
+    /// The server's domain core (its store, for tests that look behind the API).
+    pub fn core(&self) -> &Arc<accountd_core::Accountd> {
+        self.server().core()
     }
 
     fn server(&self) -> &RunningServer {

@@ -65,7 +65,7 @@ impl FromRequestParts<AppState> for Auth {
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts)?;
         let principal = state.core.authenticate(token).await?;
-        match state.limits.check(&principal) {
+        match state.limits.check(&principal).await? {
             Ok(info) => {
                 if let (Some(info), Some(slot)) = (info, parts.extensions.get::<RateSlot>()) {
                     slot.set(info);

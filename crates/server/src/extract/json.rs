@@ -13,10 +13,17 @@ pub struct JsonBody<T>(pub T);
 /// A JSON array request body (membership and permission lists).
 pub struct JsonArray<T>(pub Vec<T>);
 
+/// The body of the real API's `POST .../users/{email}` (add the user to groups): a JSON array of
+/// group ids. The seed declares no POST on a user, so any other body (none, an object, a scalar)
+/// is a request for a method the seed's user resource does not have: 405 with
+/// `Allow: GET, HEAD, PUT, DELETE`.
+pub struct UserGroupsBody(pub Vec<String>);
+
 #[derive(Clone, Copy)]
 enum Shape {
     Object,
     Array,
+    ArrayOr405,
 }
 
 async fn read<T: DeserializeOwned, S: Send + Sync>(
@@ -32,6 +39,14 @@ async fn read<T: DeserializeOwned, S: Send + Sync>(
         }
     })?;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(shape, Shape::ArrayOr405) && first != Some(&b'[') {
+        return Err(ApiError::MethodNotAllowed {
+            allow: "GET, HEAD, PUT, DELETE",
+            message: "POST on a user is only the real API's 'add to groups' call, whose body is a \
+                      JSON array of group ids; to change a user, use PUT"
+                .to_owned(),
+        });
+    }
     let Some(first) = first else {
         return Err(ApiError::BadRequest(
             "a JSON request body is required".to_owned(),
@@ -39,13 +54,13 @@ async fn read<T: DeserializeOwned, S: Send + Sync>(
     };
     // serde's derived structs also accept arrays of field values; the API's bodies are objects.
     match (shape, first) {
-        (Shape::Object, b'{') | (Shape::Array, b'[') => {}
+        (Shape::Object, b'{') | (Shape::Array | Shape::ArrayOr405, b'[') => {}
         (Shape::Object, _) => {
             return Err(ApiError::BadRequest(
                 "the request body must be a JSON object".to_owned(),
             ));
         }
-        (Shape::Array, _) => {
+        (Shape::Array | Shape::ArrayOr405, _) => {
             return Err(ApiError::BadRequest(
                 "the request body must be a JSON array".to_owned(),
             ));
@@ -89,5 +104,18 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         read(req, state, Shape::Array).await.map(JsonArray)
+    }
+}
+
+impl<S> FromRequest<S> for UserGroupsBody
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read(req, state, Shape::ArrayOr405)
+            .await
+            .map(UserGroupsBody)
     }
 }

@@ -6,5 +6,5 @@ mod json;
 mod params;
 
 pub use auth::{AdminAuth, Auth, RateSlot};
-pub use json::{JsonArray, JsonBody};
+pub use json::{JsonArray, JsonBody, UserGroupsBody};
 pub use params::{ListParams, account_path, admin_account_path};

@@ -5,18 +5,59 @@
 use accountd_core::users::PageRequest;
 use accountd_proto::audit::{AuditEvent, AuditEventCollection};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, ListParams, account_path};
+use crate::openapi::{AccountUuid, PageQuery, TAG_AUDIT};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/audit/v1/accounts/{accountUuid}", get(list_audit_events))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit_events))
 }
 
+/// A resource type of the audit log, as a schema (the values of `RESOURCE_TYPES`).
+fn resource_type_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(accountd_core::audit::RESOURCE_TYPES))
+        .build()
+}
+
+/// The filters of the audit log (documentation only; the handler parses the raw query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct AuditQuery {
+    /// Only events at or after this time (RFC 3339).
+    #[param(rename = "startTime", format = DateTime, nullable = false)]
+    start_time: Option<String>,
+    /// Only events before this time (RFC 3339).
+    #[param(rename = "endTime", format = DateTime, nullable = false)]
+    end_time: Option<String>,
+    /// Only events about this kind of resource.
+    #[param(rename = "resourceType", schema_with = resource_type_schema, required = false)]
+    resource_type: Option<String>,
+}
+
+/// List the audit log
+///
+/// Every change to the account, newest first: actor, event type, resource and the resource
+/// before and after the change. The filters travel in `nextPageKey`.
+#[utoipa::path(
+    get,
+    path = "/audit/v1/accounts/{accountUuid}",
+    operation_id = "listAuditEvents",
+    tag = TAG_AUDIT,
+    params(AccountUuid, PageQuery, AuditQuery),
+    responses(
+        (status = 200, description = "A page of events", body = AuditEventCollection),
+        (status = 400, description = "A malformed time, resource type, page size or page key"),
+    ),
+    security(("oauth2" = ["account-idm-read"]), ("bearer" = []))
+)]
 async fn list_audit_events(
     State(app): State<AppState>,
     Auth(principal): Auth,

@@ -2,22 +2,35 @@
 
 use accountd_proto::EnvironmentCollection;
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, ListParams, account_path};
+use crate::openapi::{AccountUuid, PageQuery, TAG_ENVIRONMENTS};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/env/v1/accounts/{accountUuid}/environments",
-        get(list_environments),
-    )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_environments))
 }
 
+/// Dynatrace List Environments
+///
+/// Returns the environments of the account, in pages.
+#[utoipa::path(
+    get,
+    path = "/env/v1/accounts/{accountUuid}/environments",
+    operation_id = "listEnvironments",
+    tag = TAG_ENVIRONMENTS,
+    params(AccountUuid, PageQuery),
+    responses(
+        (status = 200, description = "A list of environments in the account", body = EnvironmentCollection),
+        (status = 400, description = "A malformed `pageSize` or `nextPageKey`; a repeated parameter (not in the seed, which documents no 400 here)"),
+    ),
+    security(("oauth2" = ["account-env-read"]), ("bearer" = []))
+)]
 async fn list_environments(
     State(app): State<AppState>,
     Auth(principal): Auth,

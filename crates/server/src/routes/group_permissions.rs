@@ -5,24 +5,62 @@
 use accountd_core::permissions::{PermissionChange, PermissionInput, tenant_scoped_only};
 use accountd_proto::{GroupPermission, GroupPermissions};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, JsonArray, account_path};
+use crate::openapi::{AccountUuid, GroupId, TAG_GROUP_PERMISSIONS};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/iam/v1/accounts/{accountUuid}/groups/{groupId}/permissions",
-        get(get_group_permissions)
-            .post(add_group_permissions)
-            .put(replace_group_permissions)
-            .delete(remove_group_permission),
-    )
+/// The permission `DELETE` removes (documentation only; the handler parses the raw query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PermissionQuery {
+    /// The permission name.
+    #[param(rename = "permission-name", value_type = PermissionName, inline)]
+    permission_name: String,
+    /// The scope: the account uuid, an environment id, or `<environment id>:<zone id>`.
+    #[param(min_length = 1)]
+    scope: String,
+    /// `account`, `tenant` or `management-zone`, in any case.
+    #[param(rename = "scope-type", value_type = ScopeType, inline)]
+    scope_type: String,
+}
+
+/// A permission name, as a schema of its own (documentation only).
+struct PermissionName;
+
+impl utoipa::PartialSchema for PermissionName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        accountd_proto::permissions::permission_name_schema().into()
+    }
+}
+
+impl utoipa::ToSchema for PermissionName {}
+
+/// A scope type, as a schema of its own (documentation only).
+struct ScopeType;
+
+impl utoipa::PartialSchema for ScopeType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        accountd_proto::permissions::scope_type_schema().into()
+    }
+}
+
+impl utoipa::ToSchema for ScopeType {}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(
+        get_group_permissions,
+        add_group_permissions,
+        replace_group_permissions,
+        remove_group_permission
+    ))
 }
 
 fn inputs(body: Vec<GroupPermission>) -> Vec<PermissionInput> {
@@ -35,6 +73,19 @@ fn inputs(body: Vec<GroupPermission>) -> Vec<PermissionInput> {
         .collect()
 }
 
+/// Get a group with its permissions
+#[utoipa::path(
+    get,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/permissions",
+    operation_id = "getGroupPermissions",
+    tag = TAG_GROUP_PERMISSIONS,
+    params(AccountUuid, GroupId),
+    responses(
+        (status = 200, description = "The group and its permissions", body = GroupPermissions),
+        (status = 404, description = "No such group in the account"),
+    ),
+    security(("oauth2" = ["account-idm-read"]), ("bearer" = []))
+)]
 async fn get_group_permissions(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -45,6 +96,24 @@ async fn get_group_permissions(
     Ok(Json(wire::group_permissions(group, permissions)))
 }
 
+/// Add permissions to a group
+///
+/// Keeps the group's other permissions. `account-env-write` suffices when every permission is
+/// tenant- or management-zone-scoped.
+#[utoipa::path(
+    post,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/permissions",
+    operation_id = "addGroupPermissions",
+    tag = TAG_GROUP_PERMISSIONS,
+    params(AccountUuid, GroupId),
+    request_body(content = Vec<GroupPermission>, description = "The permissions to add"),
+    responses(
+        (status = 201, description = "The group has the permissions"),
+        (status = 400, description = "An unknown permission name or scope type, or a scope that is not this account or one of its environments"),
+        (status = 404, description = "No such group in the account"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("oauth2" = ["account-env-write"]), ("bearer" = []))
+)]
 async fn add_group_permissions(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -60,6 +129,23 @@ async fn add_group_permissions(
     Ok(StatusCode::CREATED)
 }
 
+/// Replace a group's permissions
+///
+/// The group's permissions become exactly the array (`[]` clears).
+#[utoipa::path(
+    put,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/permissions",
+    operation_id = "replaceGroupPermissions",
+    tag = TAG_GROUP_PERMISSIONS,
+    params(AccountUuid, GroupId),
+    request_body(content = Vec<GroupPermission>, description = "The group's permissions"),
+    responses(
+        (status = 200, description = "The group has exactly these permissions"),
+        (status = 400, description = "An unknown permission name or scope type, or a scope that is not this account or one of its environments"),
+        (status = 404, description = "No such group in the account"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn replace_group_permissions(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -74,6 +160,20 @@ async fn replace_group_permissions(
     Ok(StatusCode::OK)
 }
 
+/// Remove a permission from a group
+#[utoipa::path(
+    delete,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/permissions",
+    operation_id = "removeGroupPermission",
+    tag = TAG_GROUP_PERMISSIONS,
+    params(AccountUuid, GroupId, PermissionQuery),
+    responses(
+        (status = 200, description = "The group no longer has the permission"),
+        (status = 400, description = "A missing parameter, an unknown permission name or scope type, or an invalid scope"),
+        (status = 404, description = "No such group, or the group does not have the permission"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("oauth2" = ["account-env-write"]), ("bearer" = []))
+)]
 async fn remove_group_permission(
     State(app): State<AppState>,
     Auth(principal): Auth,

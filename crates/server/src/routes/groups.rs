@@ -3,26 +3,21 @@
 use accountd_core::groups::GroupInput;
 use accountd_proto::{Group, GroupCollection, GroupCreateRequest};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody, ListParams, account_path};
+use crate::openapi::{AccountUuid, GroupId, PageQuery, TAG_GROUPS};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/iam/v1/accounts/{accountUuid}/groups",
-            get(list_groups).post(create_group),
-        )
-        .route(
-            "/iam/v1/accounts/{accountUuid}/groups/{groupId}",
-            get(get_group).put(update_group).delete(delete_group),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group, update_group, delete_group))
 }
 
 fn input(body: GroupCreateRequest) -> GroupInput {
@@ -32,6 +27,21 @@ fn input(body: GroupCreateRequest) -> GroupInput {
     }
 }
 
+/// Dynatrace List Groups
+///
+/// Returns the groups of the account, oldest first, in pages.
+#[utoipa::path(
+    get,
+    path = "/iam/v1/accounts/{accountUuid}/groups",
+    operation_id = "listGroups",
+    tag = TAG_GROUPS,
+    params(AccountUuid, PageQuery),
+    responses(
+        (status = 200, description = "A paginated list of user groups in the account", body = GroupCollection),
+        (status = 400, description = "A malformed `pageSize` or `nextPageKey`; a repeated parameter"),
+    ),
+    security(("oauth2" = ["account-idm-read"]), ("bearer" = []))
+)]
 async fn list_groups(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -51,6 +61,23 @@ async fn list_groups(
     }))
 }
 
+/// Dynatrace Create Group
+///
+/// Creates a group (owner `LOCAL`).
+#[utoipa::path(
+    post,
+    path = "/iam/v1/accounts/{accountUuid}/groups",
+    operation_id = "createGroup",
+    tag = TAG_GROUPS,
+    params(AccountUuid),
+    request_body(content = GroupCreateRequest, description = "The group to create"),
+    responses(
+        (status = 200, description = "The group was successfully created", body = Group),
+        (status = 400, description = "A malformed body or an invalid name or description"),
+        (status = 409, description = "A group with this name already exists in the account"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn create_group(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -63,6 +90,19 @@ async fn create_group(
     )))
 }
 
+/// Dynatrace Get Group
+#[utoipa::path(
+    get,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}",
+    operation_id = "getGroup",
+    tag = TAG_GROUPS,
+    params(AccountUuid, GroupId),
+    responses(
+        (status = 200, description = "The group details", body = Group),
+        (status = 404, description = "No such group in the account"),
+    ),
+    security(("oauth2" = ["account-idm-read"]), ("bearer" = []))
+)]
 async fn get_group(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -74,6 +114,25 @@ async fn get_group(
     )))
 }
 
+/// Dynatrace Update Group
+///
+/// Replaces the name and description (omitting `description` sets it to empty). Permissions are
+/// managed with the group-permission routes. SCIM-owned groups cannot be changed here (409).
+#[utoipa::path(
+    put,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}",
+    operation_id = "updateGroup",
+    tag = TAG_GROUPS,
+    params(AccountUuid, GroupId),
+    request_body(content = GroupCreateRequest, description = "The updated group data"),
+    responses(
+        (status = 200, description = "The group was successfully updated", body = Group),
+        (status = 400, description = "A malformed body or an invalid name or description"),
+        (status = 404, description = "No such group in the account"),
+        (status = 409, description = "Another group of the account has this name, or the group is owned by SCIM"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn update_group(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -86,6 +145,23 @@ async fn update_group(
     )))
 }
 
+/// Dynatrace Delete Group
+///
+/// Deletes the group, its memberships and its permissions. SCIM-owned groups cannot be deleted
+/// here (409).
+#[utoipa::path(
+    delete,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}",
+    operation_id = "deleteGroup",
+    tag = TAG_GROUPS,
+    params(AccountUuid, GroupId),
+    responses(
+        (status = 204, description = "The group was successfully deleted"),
+        (status = 404, description = "No such group in the account"),
+        (status = 409, description = "The group is owned by SCIM"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn delete_group(
     State(app): State<AppState>,
     Auth(principal): Auth,

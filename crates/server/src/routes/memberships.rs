@@ -5,32 +5,42 @@
 use accountd_core::memberships::UserGroupsChange;
 use accountd_proto::memberships::GroupMembers;
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, JsonArray, account_path};
+use crate::extract::{Auth, JsonArray, UserGroupsBody, account_path};
+use crate::openapi::{AccountUuid, GroupId, TAG_MEMBERSHIPS, UserId};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/iam/v1/accounts/{accountUuid}/groups/{groupId}/users",
-            get(list_group_members).post(add_group_members),
-        )
-        .route(
-            "/iam/v1/accounts/{accountUuid}/groups/{groupId}/users/{userId}",
-            delete(remove_group_member),
-        )
-        .route(
-            "/iam/v1/accounts/{accountUuid}/users/{userId}/groups",
-            axum::routing::put(replace_user_groups).delete(remove_user_groups),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_group_members, add_group_members))
+        .routes(routes!(remove_group_member))
+        .routes(routes!(replace_user_groups, remove_user_groups))
 }
 
+/// Add users to a group
+///
+/// Seed 002: the body is an array of user **uids** (an email address is a 400). An unknown uid is
+/// a 400 naming it and nothing is applied; an existing member is not an error.
+#[utoipa::path(
+    post,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/users",
+    operation_id = "addGroupMembers",
+    tag = TAG_MEMBERSHIPS,
+    params(AccountUuid, GroupId),
+    request_body(content = Vec<String>, description = "The uids of the users to add", example = json!(["4f0e8a52-1c3d-4b7e-9a6f-2d5c8b1e0f37"])),
+    responses(
+        (status = 204, description = "The users are members of the group"),
+        (status = 400, description = "Not an array of uids, or an unknown uid"),
+        (status = 404, description = "No such group in the account"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn add_group_members(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -42,6 +52,19 @@ async fn add_group_members(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// List the members of a group
+#[utoipa::path(
+    get,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/users",
+    operation_id = "listGroupMembers",
+    tag = TAG_MEMBERSHIPS,
+    params(AccountUuid, GroupId),
+    responses(
+        (status = 200, description = "The members of the group", body = GroupMembers),
+        (status = 404, description = "No such group in the account"),
+    ),
+    security(("oauth2" = ["account-idm-read"]), ("bearer" = []))
+)]
 async fn list_group_members(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -55,6 +78,19 @@ async fn list_group_members(
     }))
 }
 
+/// Remove a user from a group
+#[utoipa::path(
+    delete,
+    path = "/iam/v1/accounts/{accountUuid}/groups/{groupId}/users/{userId}",
+    operation_id = "removeGroupMember",
+    tag = TAG_MEMBERSHIPS,
+    params(AccountUuid, GroupId, UserId),
+    responses(
+        (status = 204, description = "The user is no longer a member"),
+        (status = 404, description = "No such group or user, or the user is not a member"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn remove_group_member(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -65,12 +101,31 @@ async fn remove_group_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST .../users/{email}` with an array of group ids: adds (real API: 201, no body).
+/// Add a user to groups
+///
+/// The real API's `POST .../users/{email}`: adds the user to the groups in the array and keeps
+/// its other memberships. The seed declares no POST on a user: a body that is not a JSON array
+/// is answered 405 (`Allow: GET, HEAD, PUT, DELETE`).
+#[utoipa::path(
+    post,
+    path = "/iam/v1/accounts/{accountUuid}/users/{userId}",
+    operation_id = "addUserToGroups",
+    tag = TAG_MEMBERSHIPS,
+    params(AccountUuid, UserId),
+    request_body(content = Vec<String>, description = "The ids of the groups to add the user to", example = json!(["9b2f6c1e-4d3a-4e8b-a5c7-1f0d2e3b4a59"])),
+    responses(
+        (status = 201, description = "The user is a member of the groups"),
+        (status = 400, description = "An unknown group id or an array of something else"),
+        (status = 404, description = "No such user in the account"),
+        (status = 405, description = "The body is not a JSON array: the seed's user resource has no POST"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 pub(super) async fn add_user_to_groups(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, user)): Path<(String, String)>,
-    JsonArray(groups): JsonArray<String>,
+    UserGroupsBody(groups): UserGroupsBody,
 ) -> ApiResult<StatusCode> {
     let access = principal.idm_writer(account_path(&account)?)?;
     app.core
@@ -79,7 +134,24 @@ pub(super) async fn add_user_to_groups(
     Ok(StatusCode::CREATED)
 }
 
-/// `PUT .../users/{email}/groups`: the user's groups become exactly the array (`[]` clears).
+/// Replace a user's groups
+///
+/// The real API's `PUT .../users/{email}/groups`: the user's groups become exactly the array
+/// (`[]` clears).
+#[utoipa::path(
+    put,
+    path = "/iam/v1/accounts/{accountUuid}/users/{userId}/groups",
+    operation_id = "replaceUserGroups",
+    tag = TAG_MEMBERSHIPS,
+    params(AccountUuid, UserId),
+    request_body(content = Vec<String>, description = "The ids of the user's groups", example = json!(["9b2f6c1e-4d3a-4e8b-a5c7-1f0d2e3b4a59"])),
+    responses(
+        (status = 200, description = "The user's groups are exactly the array"),
+        (status = 400, description = "An unknown group id, or not an array of group ids"),
+        (status = 404, description = "No such user in the account"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn replace_user_groups(
     State(app): State<AppState>,
     Auth(principal): Auth,
@@ -93,7 +165,26 @@ async fn replace_user_groups(
     Ok(StatusCode::OK)
 }
 
-/// `DELETE .../users/{email}/groups?group-uuid=a&group-uuid=b`.
+/// Remove a user from groups
+///
+/// The real API's `DELETE .../users/{email}/groups?group-uuid=a&group-uuid=b`.
+#[utoipa::path(
+    delete,
+    path = "/iam/v1/accounts/{accountUuid}/users/{userId}/groups",
+    operation_id = "removeUserGroups",
+    tag = TAG_MEMBERSHIPS,
+    params(
+        AccountUuid,
+        UserId,
+        ("group-uuid" = Vec<String>, Query, description = "The groups to leave (repeat the parameter for several)", style = Form, explode, min_items = 1),
+    ),
+    responses(
+        (status = 200, description = "The user is no longer a member of the groups"),
+        (status = 400, description = "No `group-uuid`, or an unknown group id"),
+        (status = 404, description = "No such user in the account"),
+    ),
+    security(("oauth2" = ["account-idm-write"]), ("bearer" = []))
+)]
 async fn remove_user_groups(
     State(app): State<AppState>,
     Auth(principal): Auth,

@@ -1,4 +1,5 @@
-//! The router: every route module, the fallback, and the middleware stack.
+//! The router: every route module, the fallback, and the middleware stack. Every route is
+//! registered through `utoipa_axum`, so it is in the served OpenAPI document too.
 
 mod admin;
 mod audit;
@@ -24,6 +25,8 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::RateSlot;
@@ -31,8 +34,9 @@ use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every documented route, with its OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
         .merge(users::router())
         .merge(groups::router())
         .merge(memberships::router())
@@ -46,6 +50,26 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(crate::metrics::router())
         .merge(audit::router())
+        .routes(routes!(crate::openapi::openapi_json))
+        .routes(routes!(crate::openapi::openapi_yaml))
+}
+
+/// The OpenAPI operation of the real API's add-to-groups POST (see `openapi::finish`).
+pub fn add_user_to_groups_operation() -> utoipa::openapi::path::Operation {
+    use utoipa::Path as _;
+    memberships::__path_add_user_to_groups::operation()
+}
+
+/// Its path.
+pub fn add_user_to_groups_path() -> String {
+    use utoipa::Path as _;
+    memberships::__path_add_user_to_groups::path()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = api_router().split_for_parts();
+    routes
+        .merge(crate::openapi::swagger_ui())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(finish_response))

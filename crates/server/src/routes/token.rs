@@ -2,23 +2,23 @@
 
 use accountd_core::oauth::{GrantError, GrantRequest};
 use accountd_core::secret::Secret;
-use accountd_proto::{OAuthErrorResponse, TokenResponse};
+use accountd_proto::{OAuthErrorResponse, TokenRequest, TokenResponse};
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/sso/oauth2/token", post(issue_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(issue_token))
 }
 
 fn oauth_error(status: StatusCode, code: &str, description: impl Into<String>) -> Response {
@@ -70,6 +70,32 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, &'
     )))
 }
 
+/// Get an access token
+///
+/// The OAuth2 client-credentials grant (RFC 6749 §4.4). The client credentials come in the form
+/// or as HTTP Basic (`Authorization: Basic base64(client_id:client_secret)`), not both. The token
+/// is bound to the client's account (or the one `resource` names, which must be the same).
+/// Failed client authentications are counted per address; past the limit the address gets 429
+/// `slow_down`.
+#[utoipa::path(
+    post,
+    path = "/sso/oauth2/token",
+    operation_id = "getToken",
+    tag = crate::openapi::TAG_OAUTH,
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded", description = "The token request"),
+    responses(
+        (status = 200, description = "The access token", body = TokenResponse,
+            headers(("Cache-Control" = String, description = "`no-store`"))),
+        (status = 400, description = "`invalid_request`, `unsupported_grant_type`, `invalid_scope` or `invalid_target`", body = OAuthErrorResponse),
+        (status = 401, description = "`invalid_client`: unknown client or wrong secret", body = OAuthErrorResponse,
+            headers(("WWW-Authenticate" = String, description = "`Basic realm=\"accountd\"` when HTTP Basic was used"))),
+        (status = 413, description = "The request body is larger than 1 MiB", body = OAuthErrorResponse),
+        (status = 429, description = "`slow_down`: too many failed client authentications from this address", body = OAuthErrorResponse,
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+        (status = 500, description = "`server_error`", body = OAuthErrorResponse),
+        (status = 503, description = "`server_error`: the database is unavailable", body = OAuthErrorResponse),
+    )
+)]
 async fn issue_token(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

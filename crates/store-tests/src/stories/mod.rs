@@ -7,6 +7,7 @@ mod concurrency;
 mod environments;
 mod groups;
 mod invitations;
+mod rate_limits;
 mod service_users;
 mod users;
 
@@ -16,5 +17,6 @@ pub use concurrency::*;
 pub use environments::*;
 pub use groups::*;
 pub use invitations::*;
+pub use rate_limits::*;
 pub use service_users::*;
 pub use users::*;

@@ -17,7 +17,7 @@ async fn healthz_and_readyz_answer_without_auth() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         json(response).await,
-        json!({"status": "ok", "database": "sqlite"})
+        json!({"status": "ok", "database": app.backend()})
     );
 
     // A bogus token does not matter either.

@@ -1,5 +1,5 @@
-//! Integration tests of accountd: every test starts a real server (127.0.0.1:0, fresh SQLite
-//! database, injected clock) through `accountd_testkit::TestApp` and talks to it over HTTP, with
+//! Integration tests of accountd: every test starts a real server (127.0.0.1:0, fresh database:
+//! SQLite, or PostgreSQL when `ACCOUNTD_TEST_DATABASE_URL` is set; injected clock) through `accountd_testkit::TestApp` and talks to it over HTTP, with
 //! the typed client for behaviour and plain reqwest where the exact wire bytes or headers matter.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -17,6 +17,8 @@ mod health;
 mod invitations;
 mod memberships;
 mod metrics;
+mod multi_instance;
+mod openapi;
 mod paging;
 mod permissions;
 mod persistence;

@@ -2,36 +2,38 @@
 
 use accountd_proto::admin::{Account, AccountCreateRequest, AccountList, RateLimitRequest};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{AdminAuth, JsonBody, admin_account_path};
+use crate::openapi::{AdminAccountUuid, TAG_ADMIN};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/admin/v1/accounts",
-            get(list_accounts).post(create_account),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}",
-            get(get_account).delete(delete_account),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}/reset",
-            post(reset_account),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}/rate-limit",
-            axum::routing::put(set_rate_limit),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(get_account, delete_account))
+        .routes(routes!(reset_account))
+        .routes(routes!(set_rate_limit))
 }
 
+/// Create an account
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts",
+    operation_id = "adminCreateAccount",
+    tag = TAG_ADMIN,
+    request_body = AccountCreateRequest,
+    responses(
+        (status = 201, description = "The account", body = Account),
+        (status = 409, description = "An account with this uuid exists"),
+    ),
+    security(("adminToken" = []))
+)]
 async fn create_account(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -44,6 +46,15 @@ async fn create_account(
     Ok((StatusCode::CREATED, Json(wire::account(account))))
 }
 
+/// List accounts
+#[utoipa::path(
+    get,
+    path = "/admin/v1/accounts",
+    operation_id = "adminListAccounts",
+    tag = TAG_ADMIN,
+    responses((status = 200, description = "Every account", body = AccountList)),
+    security(("adminToken" = []))
+)]
 async fn list_accounts(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -54,6 +65,16 @@ async fn list_accounts(
     }))
 }
 
+/// Get an account
+#[utoipa::path(
+    get,
+    path = "/admin/v1/accounts/{accountUuid}",
+    operation_id = "adminGetAccount",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    responses((status = 200, description = "The account", body = Account)),
+    security(("adminToken" = []))
+)]
 async fn get_account(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -66,6 +87,16 @@ async fn get_account(
     Ok(Json(wire::account(account)))
 }
 
+/// Delete an account and everything in it
+#[utoipa::path(
+    delete,
+    path = "/admin/v1/accounts/{accountUuid}",
+    operation_id = "adminDeleteAccount",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    responses((status = 204, description = "The account is gone")),
+    security(("adminToken" = []))
+)]
 async fn delete_account(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -79,6 +110,15 @@ async fn delete_account(
 
 /// Deletes the account's users, groups, memberships and permissions; keeps its environments and
 /// OAuth clients, so scripts and test suites can start over with the same credentials.
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts/{accountUuid}/reset",
+    operation_id = "adminResetAccount",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    responses((status = 204, description = "The account's users, groups, memberships and permissions are gone")),
+    security(("adminToken" = []))
+)]
 async fn reset_account(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -91,6 +131,16 @@ async fn reset_account(
 }
 
 /// Sets (`{"rateLimit":"100/min"}`) or clears (`{"rateLimit":null}`) the account's override.
+#[utoipa::path(
+    put,
+    path = "/admin/v1/accounts/{accountUuid}/rate-limit",
+    operation_id = "adminSetRateLimit",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    request_body = RateLimitRequest,
+    responses((status = 200, description = "The account", body = Account)),
+    security(("adminToken" = []))
+)]
 async fn set_rate_limit(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,

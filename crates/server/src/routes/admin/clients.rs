@@ -3,28 +3,34 @@
 use accountd_core::admin::ClientInput;
 use accountd_proto::admin::{OAuthClient, OAuthClientCreateRequest, OAuthClientList};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{AdminAuth, JsonBody, admin_account_path};
+use crate::openapi::{AdminAccountUuid, TAG_ADMIN};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/admin/v1/accounts/{accountUuid}/clients",
-            get(list_clients).post(create_client),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}/clients/{clientId}",
-            delete(delete_client),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_clients, create_client))
+        .routes(routes!(delete_client))
 }
 
+/// Create an OAuth client (the secret is in this response only)
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts/{accountUuid}/clients",
+    operation_id = "adminCreateClient",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    request_body = OAuthClientCreateRequest,
+    responses((status = 201, description = "The client with its secret", body = OAuthClient)),
+    security(("adminToken" = []))
+)]
 async fn create_client(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -47,6 +53,16 @@ async fn create_client(
     ))
 }
 
+/// List OAuth clients
+#[utoipa::path(
+    get,
+    path = "/admin/v1/accounts/{accountUuid}/clients",
+    operation_id = "adminListClients",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    responses((status = 200, description = "The account's clients (without secrets)", body = OAuthClientList)),
+    security(("adminToken" = []))
+)]
 async fn list_clients(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -61,6 +77,16 @@ async fn list_clients(
     }))
 }
 
+/// Delete an OAuth client: its tokens stop working at once
+#[utoipa::path(
+    delete,
+    path = "/admin/v1/accounts/{accountUuid}/clients/{clientId}",
+    operation_id = "adminDeleteClient",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid, ("clientId" = String, Path, description = "The client id")),
+    responses((status = 204, description = "The client is gone")),
+    security(("adminToken" = []))
+)]
 async fn delete_client(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,

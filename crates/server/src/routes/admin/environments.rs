@@ -4,26 +4,21 @@ use accountd_core::environments::EnvironmentInput;
 use accountd_proto::admin::EnvironmentRequest;
 use accountd_proto::{Environment, EnvironmentCollection};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{AdminAuth, JsonBody, admin_account_path};
+use crate::openapi::{AdminAccountUuid, TAG_ADMIN};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/admin/v1/accounts/{accountUuid}/environments",
-            get(list_environments).post(create_environment),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}/environments/{environmentId}",
-            put(update_environment).delete(delete_environment),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_environments, create_environment))
+        .routes(routes!(update_environment, delete_environment))
 }
 
 fn input(body: EnvironmentRequest) -> EnvironmentInput {
@@ -35,6 +30,16 @@ fn input(body: EnvironmentRequest) -> EnvironmentInput {
     }
 }
 
+/// List an account's environments
+#[utoipa::path(
+    get,
+    path = "/admin/v1/accounts/{accountUuid}/environments",
+    operation_id = "adminListEnvironments",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    responses((status = 200, description = "Every environment of the account", body = EnvironmentCollection)),
+    security(("adminToken" = []))
+)]
 async fn list_environments(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -51,6 +56,20 @@ async fn list_environments(
     }))
 }
 
+/// Create an environment
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts/{accountUuid}/environments",
+    operation_id = "adminCreateEnvironment",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    request_body = EnvironmentRequest,
+    responses(
+        (status = 201, description = "The environment", body = Environment),
+        (status = 409, description = "The environment id is taken"),
+    ),
+    security(("adminToken" = []))
+)]
 async fn create_environment(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -64,6 +83,17 @@ async fn create_environment(
     Ok((StatusCode::CREATED, Json(wire::environment(environment))))
 }
 
+/// Update an environment
+#[utoipa::path(
+    put,
+    path = "/admin/v1/accounts/{accountUuid}/environments/{environmentId}",
+    operation_id = "adminUpdateEnvironment",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid, ("environmentId" = String, Path, description = "The environment id")),
+    request_body = EnvironmentRequest,
+    responses((status = 200, description = "The environment", body = Environment)),
+    security(("adminToken" = []))
+)]
 async fn update_environment(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -78,6 +108,16 @@ async fn update_environment(
     Ok(Json(wire::environment(updated)))
 }
 
+/// Delete an environment (its tenant permissions go with it)
+#[utoipa::path(
+    delete,
+    path = "/admin/v1/accounts/{accountUuid}/environments/{environmentId}",
+    operation_id = "adminDeleteEnvironment",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid, ("environmentId" = String, Path, description = "The environment id")),
+    responses((status = 204, description = "The environment is gone")),
+    security(("adminToken" = []))
+)]
 async fn delete_environment(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,

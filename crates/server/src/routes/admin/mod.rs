@@ -5,12 +5,12 @@ mod clients;
 mod environments;
 mod users;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(accounts::router())
         .merge(environments::router())
         .merge(clients::router())

@@ -3,32 +3,34 @@
 use accountd_proto::User;
 use accountd_proto::admin::{Outbox, OutboxMessage};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{AdminAuth, admin_account_path};
+use crate::openapi::{AdminAccountUuid, TAG_ADMIN, UserId};
 use crate::state::AppState;
 use crate::wire;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/v1/accounts/{accountUuid}/outbox", get(list_outbox))
-        .route(
-            "/admin/v1/accounts/{accountUuid}/users/{userId}/invitation",
-            post(resend_invitation),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}/users/{userId}/deactivate",
-            post(deactivate_user),
-        )
-        .route(
-            "/admin/v1/accounts/{accountUuid}/users/{userId}/reactivate",
-            post(reactivate_user),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_outbox))
+        .routes(routes!(resend_invitation))
+        .routes(routes!(deactivate_user))
+        .routes(routes!(reactivate_user))
 }
 
+/// Invitations not sent by SMTP, oldest first
+#[utoipa::path(
+    get,
+    path = "/admin/v1/accounts/{accountUuid}/outbox",
+    operation_id = "adminListOutbox",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid),
+    responses((status = 200, description = "The outbox", body = Outbox)),
+    security(("adminToken" = []))
+)]
 async fn list_outbox(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -52,6 +54,18 @@ async fn list_outbox(
 }
 
 /// A new single-use link for a `PENDING_INVITE` user; earlier links stop working.
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts/{accountUuid}/users/{userId}/invitation",
+    operation_id = "adminResendInvitation",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid, UserId),
+    responses(
+        (status = 200, description = "The user; a new invitation is on its way", body = User),
+        (status = 409, description = "The user is not PENDING_INVITE"),
+    ),
+    security(("adminToken" = []))
+)]
 async fn resend_invitation(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -64,6 +78,16 @@ async fn resend_invitation(
     Ok(Json(wire::user(user)))
 }
 
+/// `ACTIVE` or `PENDING_INVITE` → `INACTIVE`
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts/{accountUuid}/users/{userId}/deactivate",
+    operation_id = "adminDeactivateUser",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid, UserId),
+    responses((status = 200, description = "The user", body = User)),
+    security(("adminToken" = []))
+)]
 async fn deactivate_user(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -76,6 +100,16 @@ async fn deactivate_user(
     Ok(Json(wire::user(user)))
 }
 
+/// `INACTIVE` → `ACTIVE`
+#[utoipa::path(
+    post,
+    path = "/admin/v1/accounts/{accountUuid}/users/{userId}/reactivate",
+    operation_id = "adminReactivateUser",
+    tag = TAG_ADMIN,
+    params(AdminAccountUuid, UserId),
+    responses((status = 200, description = "The user", body = User)),
+    security(("adminToken" = []))
+)]
 async fn reactivate_user(
     State(app): State<AppState>,
     AdminAuth(admin): AdminAuth,
