@@ -36,6 +36,8 @@ accounts:
       - {id: bench0001, name: Production}
     oauthClients:
       - {clientId: dt0s02.BENCH, clientSecret: dt0s02.BENCH.SECRET, scopes: [account-idm-read, account-idm-write, account-env-read]}
+    scimTokens:
+      - {name: bench, token: dt0s01.BENCHSCIM.BENCHSCIMSECRET0123456789}
 YAML
 
 DB="sqlite://$WORK/bench.db"
@@ -63,8 +65,14 @@ TOKEN=$(curl -s -u dt0s02.BENCH:dt0s02.BENCH.SECRET $BASE/sso/oauth2/token -d gr
 AUTH="Authorization: Bearer $TOKEN"
 API=$BASE/iam/v1/accounts/$ACCOUNT
 
-# 1,000 real uids for the point-lookup scenario.
-curl -s -H "$AUTH" "$API/users?pageSize=1000" | grep -o '"uid":"[^"]*"' | cut -d'"' -f4 > "$WORK/uids.txt"
+# 1,000 real uids for the point-lookup scenario, and their emails for SCIM's userName filter.
+curl -s -H "$AUTH" "$API/users?pageSize=1000" > "$WORK/first_page.json"
+grep -o '"uid":"[^"]*"' "$WORK/first_page.json" | cut -d'"' -f4 > "$WORK/uids.txt"
+grep -o '"email":"[^"]*"' "$WORK/first_page.json" | cut -d'"' -f4 > "$WORK/emails.txt"
+SCIM_TOKEN=dt0s01.BENCHSCIM.BENCHSCIMSECRET0123456789
+# A group for the membership scenario.
+GROUP=$(curl -s -H "$AUTH" -H 'Content-Type: application/json' "$API/groups" \
+  -d "{\"name\":\"bench-$(date +%s)\"}" | grep -o '"groupId":"[^"]*"' | cut -d'"' -f4)
 # A page key ~9,000 pages of 100 deep: walk with pages of 1,000, then ask for 100.
 DEEP_PAGES=$(( USERS / 1000 * 9 / 10 ))
 KEY=""
@@ -103,6 +111,40 @@ request = function()
 end
 LUA
 
+cat > "$WORK/add_member.lua" <<LUA
+local uids = {}
+for line in io.lines("$WORK/uids.txt") do uids[#uids + 1] = line end
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local body = '["' .. uids[math.random(#uids)] .. '"]'
+  return wrk.format(nil, "/iam/v1/accounts/$ACCOUNT/groups/$GROUP/users", nil, body)
+end
+LUA
+cat > "$WORK/scim_create.lua" <<LUA
+local counter = 0
+local prefix = tostring(os.time()) .. "-" .. tostring(math.random(1000000))
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $SCIM_TOKEN"
+wrk.headers["Content-Type"] = "application/scim+json"
+request = function()
+  counter = counter + 1
+  local body = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"s' .. prefix .. '-' .. counter
+    .. '@example.com","name":{"givenName":"Load","familyName":"Test"},"active":true}'
+  return wrk.format(nil, "/idm/public/scim/$ACCOUNT/v2/Users", nil, body)
+end
+LUA
+cat > "$WORK/scim_filter.lua" <<LUA
+local emails = {}
+for line in io.lines("$WORK/emails.txt") do emails[#emails + 1] = line end
+wrk.headers["Authorization"] = "Bearer $SCIM_TOKEN"
+request = function()
+  local filter = 'userName%20eq%20%22' .. emails[math.random(#emails)] .. '%22'
+  return wrk.format("GET", "/idm/public/scim/$ACCOUNT/v2/Users?filter=" .. filter)
+end
+LUA
+
 # run NAME URL [SCRIPT] -> "req/s p50 p99 errors"
 run() {
   local name=$1 url=$2 script=${3:-}
@@ -120,12 +162,16 @@ run() {
 
 echo "bench: running scenarios (${DURATION}s each, $THREADS wrk thread(s), $CONNECTIONS connections)"
 read -r B_RPS B_P50 B_P99 B_ERR < <(run baseline "http://127.0.0.1:$BASELINE_PORT/iam/v1/x")
+read -r P_RPS P_P50 P_P99 P_ERR < <(run baseline_page "http://127.0.0.1:$BASELINE_PORT/page/100")
 read -r G_RPS G_P50 G_P99 G_ERR < <(run get_user "$BASE" "$WORK/get_user.lua")
 RSS_LOAD=$(rss_mb $ACCOUNTD_PID)
 read -r F_RPS F_P50 F_P99 F_ERR < <(run list_first "$API/users?pageSize=100" "$WORK/auth.lua")
 read -r D_RPS D_P50 D_P99 D_ERR < <(run list_deep "$API/users?pageSize=100&nextPageKey=$KEY" "$WORK/auth.lua")
 read -r T_RPS T_P50 T_P99 T_ERR < <(run token "$BASE/sso/oauth2/token" "$WORK/token.lua")
 read -r C_RPS C_P50 C_P99 C_ERR < <(run create_user "$BASE" "$WORK/create_user.lua")
+read -r M_RPS M_P50 M_P99 M_ERR < <(run add_member "$BASE" "$WORK/add_member.lua")
+read -r S_RPS S_P50 S_P99 S_ERR < <(run scim_create "$BASE" "$WORK/scim_create.lua")
+read -r Q_RPS Q_P50 Q_P99 Q_ERR < <(run scim_filter "$BASE" "$WORK/scim_filter.lua")
 RSS_END=$(rss_mb $ACCOUNTD_PID)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -136,10 +182,14 @@ ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f",
   echo "|---|---:|---:|---:|---:|---:|"
   echo "| baseline: bare axum, fixed JSON | $B_RPS | 1.00 | $(ms "$B_P50") | $(ms "$B_P99") | $B_ERR |"
   echo "| GET /users/{uid} ($USERS users) | $G_RPS | $(ratio "$G_RPS" "$B_RPS") | $(ms "$G_P50") | $(ms "$G_P99") | $G_ERR |"
-  echo "| GET /users?pageSize=100, first page | $F_RPS | $(ratio "$F_RPS" "$B_RPS") | $(ms "$F_P50") | $(ms "$F_P99") | $F_ERR |"
-  echo "| GET /users?pageSize=100, ~9,000 pages deep | $D_RPS | $(ratio "$D_RPS" "$B_RPS") | $(ms "$D_P50") | $(ms "$D_P99") | $D_ERR |"
+  echo "| baseline: bare axum, a fixed page of 100 users | $P_RPS | 1.00 (page) | $(ms "$P_P50") | $(ms "$P_P99") | $P_ERR |"
+  echo "| GET /users?pageSize=100, first page | $F_RPS | $(ratio "$F_RPS" "$B_RPS"); $(ratio "$F_RPS" "$P_RPS") (page) | $(ms "$F_P50") | $(ms "$F_P99") | $F_ERR |"
+  echo "| GET /users?pageSize=100, ~9,000 pages deep | $D_RPS | $(ratio "$D_RPS" "$B_RPS"); $(ratio "$D_RPS" "$P_RPS") (page) | $(ms "$D_P50") | $(ms "$D_P99") | $D_ERR |"
   echo "| POST /sso/oauth2/token | $T_RPS | $(ratio "$T_RPS" "$B_RPS") | $(ms "$T_P50") | $(ms "$T_P99") | $T_ERR |"
   echo "| POST /users (durable) | $C_RPS | $(ratio "$C_RPS" "$B_RPS") | $(ms "$C_P50") | $(ms "$C_P99") | $C_ERR |"
+  echo "| POST /groups/{id}/users (membership add) | $M_RPS | $(ratio "$M_RPS" "$B_RPS") | $(ms "$M_P50") | $(ms "$M_P99") | $M_ERR |"
+  echo "| SCIM POST /Users (durable) | $S_RPS | $(ratio "$S_RPS" "$B_RPS") | $(ms "$S_P50") | $(ms "$S_P99") | $S_ERR |"
+  echo "| SCIM GET /Users?filter=userName eq … | $Q_RPS | $(ratio "$Q_RPS" "$B_RPS") | $(ms "$Q_P50") | $(ms "$Q_P99") | $Q_ERR |"
   echo
   echo "deep/first p50 latency: $(ratio "$(ms "$D_P50")" "$(ms "$F_P50")")"
   echo "RSS: idle ${RSS_IDLE}; after the GET load ${RSS_LOAD}; at the end ${RSS_END}"

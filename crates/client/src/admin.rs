@@ -7,7 +7,8 @@ use accountd_proto::EnvironmentCollection;
 use accountd_proto::User;
 use accountd_proto::admin::{
     Account, AccountCreateRequest, AccountList, EnvironmentRequest, OAuthClient,
-    OAuthClientCreateRequest, OAuthClientList, Outbox, RateLimitRequest,
+    OAuthClientCreateRequest, OAuthClientList, Outbox, RateLimitRequest, ScimToken,
+    ScimTokenCreateRequest, ScimTokenList,
 };
 use reqwest::Method;
 use serde::Serialize;
@@ -179,6 +180,44 @@ impl AdminClient {
                 "/accounts/{}/clients/{}",
                 segment(account),
                 segment(client_id)
+            ),
+        )
+        .await
+    }
+
+    /// Creates a SCIM token; `rotate` revokes every other token of the account at once. The
+    /// token itself is only in this answer.
+    pub async fn create_scim_token(
+        &self,
+        account: &str,
+        request: &ScimTokenCreateRequest,
+        rotate: bool,
+    ) -> Result<ScimToken> {
+        let suffix = if rotate { "/rotate" } else { "" };
+        self.call(
+            Method::POST,
+            &format!("/accounts/{}/scim-tokens{suffix}", segment(account)),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn list_scim_tokens(&self, account: &str) -> Result<ScimTokenList> {
+        self.call(
+            Method::GET,
+            &format!("/accounts/{}/scim-tokens", segment(account)),
+            NO_BODY,
+        )
+        .await
+    }
+
+    pub async fn revoke_scim_token(&self, account: &str, token_id: &str) -> Result<()> {
+        self.call_no_content(
+            Method::DELETE,
+            &format!(
+                "/accounts/{}/scim-tokens/{}",
+                segment(account),
+                segment(token_id)
             ),
         )
         .await

@@ -47,7 +47,7 @@ impl EventType {
 }
 
 /// Resource types as the audit log names them (and filters on).
-pub const RESOURCE_TYPES: [&str; 9] = [
+pub const RESOURCE_TYPES: [&str; 10] = [
     "account",
     "account_data",
     "environment",
@@ -57,6 +57,7 @@ pub const RESOURCE_TYPES: [&str; 9] = [
     "group",
     "group_permissions",
     "service_user",
+    "scim_token",
 ];
 
 /// One recorded change.
@@ -65,7 +66,7 @@ pub struct AuditEvent {
     /// Increasing with time; the sort and paging key.
     pub id: i64,
     pub at: OffsetDateTime,
-    /// `client:<id>`, `admin`, `bootstrap`, `invitation`, or later `scim:<token>`.
+    /// `client:<id>`, `admin`, `bootstrap`, `invitation`, or `scim:<token id>`.
     pub actor: String,
     pub event_type: EventType,
     pub resource_type: String,
@@ -104,6 +105,7 @@ impl Actor {
             Actor::Admin => "admin".to_owned(),
             Actor::Bootstrap => "bootstrap".to_owned(),
             Actor::Invitation => "invitation".to_owned(),
+            Actor::Scim(token) => format!("scim:{token}"),
         }
     }
 }

@@ -14,6 +14,8 @@ pub enum Actor {
     Bootstrap,
     /// Someone holding an invitation token (accepting it).
     Invitation,
+    /// A SCIM client, by the public id of its token.
+    Scim(String),
 }
 
 /// A caller authenticated by an access token.
@@ -102,6 +104,32 @@ impl Principal {
             )));
         }
         Ok(())
+    }
+}
+
+/// A SCIM client holding a valid SCIM token of one account: full control of that account's
+/// users, groups and memberships through the SCIM routes (and nothing else). Built only by
+/// [`crate::Accountd::authenticate_scim`].
+#[derive(Debug, Clone)]
+pub struct ScimAgent {
+    account: AccountId,
+    actor: Actor,
+}
+
+impl ScimAgent {
+    pub(crate) fn new(account: AccountId, token_id: String) -> Self {
+        Self {
+            account,
+            actor: Actor::Scim(token_id),
+        }
+    }
+
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 }
 

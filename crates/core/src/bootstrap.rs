@@ -42,6 +42,17 @@ pub struct BootstrapAccount {
     pub groups: Vec<BootstrapGroup>,
     #[serde(default)]
     pub users: Vec<BootstrapUser>,
+    /// SCIM bearer tokens (`dt0s01.<id>.<secret>`) the account's SCIM clients use.
+    #[serde(default)]
+    pub scim_tokens: Vec<BootstrapScimToken>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapScimToken {
+    pub token: String,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,6 +215,11 @@ impl Accountd {
             self.apply_user(admin, id, user)
                 .await
                 .map_err(at(&format!("{path}.users[{i}]")))?;
+        }
+        for (i, token) in declared.scim_tokens.iter().enumerate() {
+            self.put_scim_token(admin, id, token.name.as_deref(), &token.token)
+                .await
+                .map_err(at(&format!("{path}.scimTokens[{i}]")))?;
         }
         Ok(())
     }

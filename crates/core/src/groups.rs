@@ -17,7 +17,7 @@ pub struct GroupInput {
 }
 
 impl GroupInput {
-    fn validate(&self) -> Result<(String, String)> {
+    pub(crate) fn validate(&self) -> Result<(String, String)> {
         let name = required_text("name", &self.name, NAME_MAX)?;
         let description = optional_text(
             "description",

@@ -155,6 +155,17 @@ impl Email {
         })
     }
 
+    /// An address read back from the store, which validated it when it was written: only the
+    /// case-folded key is computed (full validation per row was a visible part of a listing's
+    /// time). `None` when it is not even `local@domain`: the database was changed outside accountd.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        let (local, domain) = text.rsplit_once('@')?;
+        (!local.is_empty() && !domain.is_empty()).then(|| Self {
+            address: text.to_owned(),
+            key: text.to_lowercase(),
+        })
+    }
+
     /// The address as given.
     pub fn as_str(&self) -> &str {
         &self.address

@@ -24,6 +24,8 @@ pub struct Settings {
     pub invite_ttl_secs: u64,
     /// The server's address as users reach it, for links in messages.
     pub public_url: String,
+    /// How many SCIM tokens an account may hold at once.
+    pub scim_token_limit: u32,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             admin_token: None,
             invite_ttl_secs: 7 * 86_400,
             public_url: "http://127.0.0.1:8600".to_owned(),
+            scim_token_limit: 10,
         }
     }
 }

@@ -23,6 +23,10 @@ use crate::model::{
 };
 use crate::page::{Page, PageQuery};
 use crate::rate_limit::{RateDecision, RateLimit};
+use crate::scim::{
+    Replaced, ScimGroup, ScimGroupChange, ScimQuery, ScimSlice, ScimToken, ScimUser, ScimUserAttrs,
+    ScimUserChange,
+};
 use crate::secret::SecretDigest;
 
 /// The new state of a user in a full replacement (updateUser).
@@ -363,4 +367,79 @@ pub trait Store: Send + Sync + 'static {
         query: &PageQuery,
         filter: &AuditFilter,
     ) -> Result<Page<AuditEvent>>;
+
+    // SCIM tokens.
+    /// Stores a new SCIM token. With `revoke_others` every other token of the account is
+    /// deleted in the same transaction (rotation); otherwise an account that already has
+    /// `max_tokens` tokens gets `Conflict`. `false` when there is no such account.
+    async fn create_scim_token(
+        &self,
+        token: &ScimToken,
+        max_tokens: u32,
+        revoke_others: bool,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
+    /// The account's SCIM tokens, oldest first.
+    async fn list_scim_tokens(&self, account: AccountId) -> Result<Vec<ScimToken>>;
+    /// The token with this public id, of any account.
+    async fn find_scim_token(&self, id: &str) -> Result<Option<ScimToken>>;
+    async fn delete_scim_token(
+        &self,
+        account: AccountId,
+        id: &str,
+        ctx: &AuditContext,
+    ) -> Result<bool>;
+
+    // SCIM users: human users with their SCIM attributes and group names.
+    async fn get_scim_user(&self, account: AccountId, uid: UserId) -> Result<Option<ScimUser>>;
+    /// Inserts the user (no memberships) with its SCIM attributes. A taken email or userName
+    /// is `Conflict`.
+    async fn create_scim_user(
+        &self,
+        account: AccountId,
+        user: &User,
+        attrs: &ScimUserAttrs,
+        ctx: &AuditContext,
+    ) -> Result<()>;
+    /// Sets the user's fields and SCIM attributes if its `modifiedAt` is still
+    /// `change.expected_modified_at`; memberships stay as they are.
+    async fn replace_scim_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        change: &ScimUserChange,
+        ctx: &AuditContext,
+    ) -> Result<Replaced<ScimUser>>;
+    /// Human users in creation order.
+    async fn list_scim_users(
+        &self,
+        account: AccountId,
+        query: &ScimQuery,
+    ) -> Result<ScimSlice<ScimUser>>;
+
+    // SCIM groups.
+    async fn get_scim_group(&self, account: AccountId, id: GroupId) -> Result<Option<ScimGroup>>;
+    /// Inserts the group with its members. A uid that is not a user of the account is
+    /// `Invalid` naming it; a taken name is `Conflict`.
+    async fn create_scim_group(
+        &self,
+        account: AccountId,
+        group: &ScimGroup,
+        ctx: &AuditContext,
+    ) -> Result<()>;
+    /// Renames the group, sets its externalId and applies the member difference (adding a
+    /// member twice or removing a non-member is fine). Unknown uids to add are `Invalid`.
+    async fn replace_scim_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        change: &ScimGroupChange,
+        ctx: &AuditContext,
+    ) -> Result<Option<ScimGroup>>;
+    /// Groups in creation order.
+    async fn list_scim_groups(
+        &self,
+        account: AccountId,
+        query: &ScimQuery,
+    ) -> Result<ScimSlice<ScimGroup>>;
 }

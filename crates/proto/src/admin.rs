@@ -110,3 +110,32 @@ pub struct InvitationAccepted {
     pub uid: String,
     pub user_status: crate::UserStatus,
 }
+
+/// Body of `POST /admin/v1/accounts/{a}/scim-tokens` and `.../scim-tokens/rotate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScimTokenCreateRequest {
+    /// A name to tell tokens apart (e.g. the identity provider using it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A SCIM token. `token` is present only in the response that created it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScimToken {
+    /// The token's public id (the middle part of `dt0s01.<id>.<secret>`).
+    pub id: String,
+    pub name: String,
+    pub account_uuid: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Body of `GET /admin/v1/accounts/{a}/scim-tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScimTokenList {
+    pub tokens: Vec<ScimToken>,
+}

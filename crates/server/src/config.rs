@@ -23,6 +23,7 @@ pub const DEFAULT_TOKEN_TTL_SECS: u64 = 300;
 const MAX_TOKEN_TTL_SECS: u64 = 86_400;
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
 pub const DEFAULT_INVITE_TTL_SECS: u64 = 7 * 86_400;
+pub const DEFAULT_SCIM_TOKEN_LIMIT: u32 = 10;
 pub const DEFAULT_SMTP_FROM: &str = "accountd@localhost";
 /// Ten failed client authentications a minute per address, then a block.
 pub const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = RateLimit {
@@ -96,6 +97,9 @@ pub struct ServeArgs {
     /// How long invitation links stay valid, in seconds [default: 604800 (7 days)].
     #[arg(long, env = "ACCOUNTD_INVITE_TTL")]
     pub invite_ttl: Option<u64>,
+    /// How many SCIM tokens an account may hold at once [default: 10].
+    #[arg(long, env = "ACCOUNTD_SCIM_TOKEN_LIMIT")]
+    pub scim_token_limit: Option<u32>,
     /// Base URL of this server as users reach it, for links in messages [default: http://<listen address>].
     #[arg(long, env = "ACCOUNTD_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -138,6 +142,7 @@ struct FileConfig {
     rate_limit_store: Option<RateLimitStore>,
     auth_failure_limit: Option<String>,
     invite_ttl: Option<u64>,
+    scim_token_limit: Option<u32>,
     public_url: Option<String>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
@@ -163,6 +168,7 @@ pub struct Config {
     /// Failed client authentications per address before a block.
     pub auth_failure_limit: RateLimit,
     pub invite_ttl_secs: u64,
+    pub scim_token_limit: u32,
     /// `None`: `http://<bound address>`.
     pub public_url: Option<String>,
     /// `None`: invitations go to the outbox.
@@ -188,6 +194,7 @@ impl Config {
             rate_limit_store: None,
             auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
             invite_ttl_secs: DEFAULT_INVITE_TTL_SECS,
+            scim_token_limit: DEFAULT_SCIM_TOKEN_LIMIT,
             public_url: None,
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.to_owned(),
@@ -213,6 +220,9 @@ impl Config {
         }
         if self.db_connect_timeout_ms == 0 {
             return Err("--db-connect-timeout-ms must be at least 1".to_owned());
+        }
+        if self.scim_token_limit == 0 {
+            return Err("--scim-token-limit must be at least 1".to_owned());
         }
         if self.invite_ttl_secs == 0 {
             return Err("--invite-ttl must be at least 1 second".to_owned());
@@ -287,6 +297,10 @@ impl ServeArgs {
                 .invite_ttl
                 .or(file.invite_ttl)
                 .unwrap_or(DEFAULT_INVITE_TTL_SECS),
+            scim_token_limit: self
+                .scim_token_limit
+                .or(file.scim_token_limit)
+                .unwrap_or(DEFAULT_SCIM_TOKEN_LIMIT),
             public_url: self.public_url.or(file.public_url),
             smtp_url: self.smtp_url.or(file.smtp_url).filter(|u| !u.is_empty()),
             smtp_from: self

@@ -11,6 +11,8 @@ pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+mod scim;
+mod sized_json;
 mod state;
 mod wire;
 
@@ -137,6 +139,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .as_ref()
             .map(|t| Secret::new(t.clone()).digest()),
         invite_ttl_secs: config.invite_ttl_secs,
+        scim_token_limit: config.scim_token_limit,
         public_url: config
             .public_url
             .clone()

@@ -84,16 +84,62 @@ pub fn record_request(
     status: StatusCode,
     started: Instant,
 ) {
-    let route = route.map_or("unmatched", MatchedPath::as_str).to_owned();
-    let labels = [("method", method.as_str().to_owned()), ("route", route)];
-    metrics::histogram!("http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
-    let status = [("status", status.as_u16().to_string())];
-    metrics::counter!(
-        "http_requests_total",
-        &[labels[0].clone(), labels[1].clone(), status[0].clone()]
-    )
-    .increment(1);
+    let route = route.map_or("unmatched", MatchedPath::as_str);
+    let elapsed = started.elapsed().as_secs_f64();
+    REQUEST_METRICS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Extension methods share one label: clients must not be able to mint metric series.
+        let method = match *method {
+            Method::GET
+            | Method::POST
+            | Method::PUT
+            | Method::PATCH
+            | Method::DELETE
+            | Method::HEAD
+            | Method::OPTIONS => method.as_str(),
+            _ => "other",
+        };
+        let key = (method, route, status.as_u16());
+        let index = match cache
+            .iter()
+            .position(|(m, r, s, _)| (m.as_str(), r.as_str(), *s) == key)
+        {
+            Some(index) => index,
+            None => {
+                let labels = [("method", key.0.to_owned()), ("route", key.1.to_owned())];
+                let histogram = metrics::histogram!("http_request_duration_seconds", &labels);
+                let counter = metrics::counter!(
+                    "http_requests_total",
+                    &[
+                        labels[0].clone(),
+                        labels[1].clone(),
+                        ("status", key.2.to_string())
+                    ]
+                );
+                cache.push((
+                    key.0.to_owned(),
+                    key.1.to_owned(),
+                    key.2,
+                    (histogram, counter),
+                ));
+                cache.len() - 1
+            }
+        };
+        if let Some((_, _, _, (histogram, counter))) = cache.get(index) {
+            histogram.record(elapsed);
+            counter.increment(1);
+        }
+    });
+}
+
+/// The handles of `(method, route, status)` combinations seen by this thread. Looking a metric
+/// up by its labels builds the label strings and hashes them on every request; the handles
+/// are cheap to keep (a few dozen routes × statuses) and point at the same metrics from every
+/// thread. A linear scan of a short list beats hashing here, and needs no allocation.
+type RequestMetrics = Vec<(String, String, u16, (metrics::Histogram, metrics::Counter))>;
+
+thread_local! {
+    static REQUEST_METRICS: std::cell::RefCell<RequestMetrics> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Records the outcome of a token request (`ok` or the OAuth error code).

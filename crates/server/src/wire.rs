@@ -80,6 +80,19 @@ pub fn account(account: model::Account) -> proto::admin::Account {
     }
 }
 
+pub fn scim_token(
+    token: accountd_core::scim::ScimToken,
+    secret: Option<String>,
+) -> proto::admin::ScimToken {
+    proto::admin::ScimToken {
+        id: token.id,
+        name: token.name,
+        account_uuid: token.account.to_string(),
+        created_at: rfc3339(token.created_at),
+        token: secret,
+    }
+}
+
 pub fn client(client: model::OAuthClient, secret: Option<String>) -> proto::admin::OAuthClient {
     proto::admin::OAuthClient {
         client_id: client.client_id,

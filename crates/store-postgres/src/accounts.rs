@@ -155,7 +155,11 @@ pub(crate) async fn get<C: GenericClient>(client: &C, id: AccountId) -> DbResult
 }
 
 /// The account, its row locked with `lock` (`FOR UPDATE`, `FOR NO KEY UPDATE`).
-async fn get_locked(tx: &Transaction<'_>, id: AccountId, lock: &str) -> DbResult<Option<Account>> {
+pub(crate) async fn get_locked(
+    tx: &Transaction<'_>,
+    id: AccountId,
+    lock: &str,
+) -> DbResult<Option<Account>> {
     db::query_opt(
         tx,
         &format!("SELECT {COLUMNS} FROM accounts WHERE id = $1 {lock}"),
@@ -179,8 +183,8 @@ pub(crate) async fn list<C: GenericClient>(client: &C) -> DbResult<Vec<Account>>
 }
 
 pub(crate) async fn delete(tx: &Transaction<'_>, id: AccountId) -> DbResult<bool> {
-    // Cascades to environments, clients, users, groups, memberships, permissions, invitations,
-    // the outbox and the audit log.
+    // Cascades to environments, clients, SCIM tokens, users, groups, memberships, permissions,
+    // invitations, the outbox and the audit log.
     let n = db::execute(tx, "DELETE FROM accounts WHERE id = $1", &[id.as_uuid()]).await?;
     Ok(n == 1)
 }
@@ -195,7 +199,8 @@ pub(crate) async fn reset(
     if get_locked(tx, id, "FOR UPDATE").await?.is_none() {
         return Ok(false);
     }
-    // Memberships and permissions cascade from users and groups.
+    // Memberships and permissions cascade from users and groups. Environments, OAuth clients
+    // and SCIM tokens stay.
     let users = db::execute(
         tx,
         "DELETE FROM users WHERE account_id = $1",

@@ -149,6 +149,9 @@ fn from_pg(err: &tokio_postgres::Error) -> Error {
         // system error
         "08" | "28" | "3D" | "53" | "57" | "58"
     ) || *code == SqlState::READ_ONLY_SQL_TRANSACTION
+        // The outcome of the statement (a commit) is unknown: a distributed engine's "result is
+        // ambiguous". Not retried (the change may have been made); the client may retry.
+        || *code == SqlState::T_R_STATEMENT_COMPLETION_UNKNOWN
         || *code == SqlState::LOCK_NOT_AVAILABLE
     {
         tracing::error!(%cause, "database unavailable");

@@ -15,10 +15,10 @@ use uuid::Uuid;
 use crate::errors::{DbResult, conflict};
 use crate::{audit, db, paging, rows};
 
-/// `seq` first: listings page on it.
+/// `seq` first: listings page on it. [`from_row`] decodes them.
 const COLUMNS: &str = "seq, gid, name, description, owner, created_at, updated_at";
 
-fn from_row(row: &Row) -> DbResult<Group> {
+pub(crate) fn from_row(row: &Row) -> DbResult<Group> {
     Ok(Group {
         id: rows::group_id(row, 1)?,
         name: row.try_get(2)?,
@@ -29,7 +29,7 @@ fn from_row(row: &Row) -> DbResult<Group> {
     })
 }
 
-fn name_taken(name: &str) -> String {
+pub(crate) fn name_taken(name: &str) -> String {
     format!("a group named '{name}' already exists in this account")
 }
 

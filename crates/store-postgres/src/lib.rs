@@ -31,6 +31,9 @@ mod paging;
 mod permissions;
 mod rate_limits;
 mod rows;
+mod scim_groups;
+mod scim_tokens;
+mod scim_users;
 mod service_users;
 mod users;
 
@@ -43,6 +46,10 @@ use accountd_core::model::{
 };
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::rate_limit::{RateDecision, RateLimit};
+use accountd_core::scim::{
+    Replaced, ScimGroup, ScimGroupChange, ScimQuery, ScimSlice, ScimToken, ScimUser, ScimUserAttrs,
+    ScimUserChange,
+};
 use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
@@ -538,6 +545,115 @@ impl Store for PostgresStore {
         filter: &AuditFilter,
     ) -> Result<Page<AuditEvent>> {
         read!(self, |client| audit::list(&client, account, query, filter)
+            .await)
+    }
+
+    async fn create_scim_token(
+        &self,
+        token: &ScimToken,
+        max_tokens: u32,
+        revoke_others: bool,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        write_tx!(self, |tx| scim_tokens::create(
+            &tx,
+            token,
+            max_tokens,
+            revoke_others,
+            ctx
+        )
+        .await)
+    }
+
+    async fn list_scim_tokens(&self, account: AccountId) -> Result<Vec<ScimToken>> {
+        read!(self, |client| scim_tokens::list(&client, account).await)
+    }
+
+    async fn find_scim_token(&self, id: &str) -> Result<Option<ScimToken>> {
+        read!(self, |client| scim_tokens::find(&client, id).await)
+    }
+
+    async fn delete_scim_token(
+        &self,
+        account: AccountId,
+        id: &str,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        write_tx!(self, |tx| scim_tokens::delete(&tx, account, id, ctx).await)
+    }
+
+    async fn get_scim_user(&self, account: AccountId, uid: UserId) -> Result<Option<ScimUser>> {
+        read!(self, |client| scim_users::get(&client, account, uid).await)
+    }
+
+    async fn create_scim_user(
+        &self,
+        account: AccountId,
+        user: &User,
+        attrs: &ScimUserAttrs,
+        ctx: &AuditContext,
+    ) -> Result<()> {
+        write_tx!(self, |tx| scim_users::create(
+            &tx, account, user, attrs, ctx
+        )
+        .await)
+    }
+
+    async fn replace_scim_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        change: &ScimUserChange,
+        ctx: &AuditContext,
+    ) -> Result<Replaced<ScimUser>> {
+        write_tx!(self, |tx| scim_users::replace(
+            &tx, account, uid, change, ctx
+        )
+        .await)
+    }
+
+    async fn list_scim_users(
+        &self,
+        account: AccountId,
+        query: &ScimQuery,
+    ) -> Result<ScimSlice<ScimUser>> {
+        read!(self, |client| scim_users::list(&client, account, query)
+            .await)
+    }
+
+    async fn get_scim_group(&self, account: AccountId, id: GroupId) -> Result<Option<ScimGroup>> {
+        read!(self, |client| scim_groups::get(&client, account, id).await)
+    }
+
+    async fn create_scim_group(
+        &self,
+        account: AccountId,
+        group: &ScimGroup,
+        ctx: &AuditContext,
+    ) -> Result<()> {
+        write_tx!(self, |tx| scim_groups::create(&tx, account, group, ctx)
+            .await)
+    }
+
+    async fn replace_scim_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        change: &ScimGroupChange,
+        ctx: &AuditContext,
+    ) -> Result<Option<ScimGroup>> {
+        write_tx!(self, |tx| scim_groups::replace(
+            &tx, account, id, change, ctx
+        )
+        .await)
+    }
+
+    async fn list_scim_groups(
+        &self,
+        account: AccountId,
+        query: &ScimQuery,
+    ) -> Result<ScimSlice<ScimGroup>> {
+        read!(self, |client| scim_groups::list(&client, account, query)
             .await)
     }
 }

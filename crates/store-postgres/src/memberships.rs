@@ -15,7 +15,7 @@ use crate::errors::DbResult;
 use crate::{db, groups, rows, users};
 
 /// Marks the user at `user_seq` modified and records the change from `before`.
-async fn touch_user(
+pub(crate) async fn touch_user(
     tx: &Transaction<'_>,
     account: AccountId,
     ctx: &AuditContext,

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rate_limits",
         include_str!("../migrations/0002_rate_limits.sql"),
     ),
+    (3, "scim", include_str!("../migrations/0003_scim.sql")),
 ];
 
 /// The advisory lock key of accountd's migrations ("accountd" in ASCII). Advisory locks are

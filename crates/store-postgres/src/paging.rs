@@ -2,6 +2,7 @@
 //! follow, and count the whole filtered set in the same statement (one snapshot, one round trip).
 
 use accountd_core::page::{Page, PageQuery};
+use accountd_core::scim::{ScimQuery, ScimSlice};
 use tokio_postgres::Row;
 
 use crate::errors::DbResult;
@@ -50,4 +51,31 @@ pub(crate) fn split<T>(
 /// The `LIMIT` parameter: one more than the page.
 pub(crate) fn fetch_limit(query: &PageQuery) -> i64 {
     i64::from(query.limit) + 1
+}
+
+/// Splits the rows of a [`sql`] statement whose page is a window by `LIMIT` and `OFFSET` (SCIM's
+/// listings) into the window and the size of the whole set.
+pub(crate) fn slice<T>(
+    rows: Vec<Row>,
+    mut decode: impl FnMut(&Row) -> DbResult<T>,
+) -> DbResult<ScimSlice<T>> {
+    let total = match rows.first() {
+        Some(row) => rows::count(row.try_get(row.len() - 1)?),
+        None => 0,
+    };
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if row.try_get::<_, Option<i64>>(0)?.is_some() {
+            items.push(decode(row)?);
+        }
+    }
+    Ok(ScimSlice { total, items })
+}
+
+/// The `LIMIT` (NULL: no limit) and `OFFSET` parameters of a SCIM window.
+pub(crate) fn window(query: &ScimQuery) -> (Option<i64>, i64) {
+    let limit = query
+        .limit
+        .map(|limit| i64::try_from(limit).unwrap_or(i64::MAX));
+    (limit, i64::try_from(query.offset).unwrap_or(i64::MAX))
 }

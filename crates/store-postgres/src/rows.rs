@@ -31,7 +31,7 @@ pub(crate) fn environment_id(row: &Row, idx: usize) -> DbResult<EnvironmentId> {
 
 pub(crate) fn email(row: &Row, idx: usize) -> DbResult<Email> {
     let text: String = row.try_get(idx)?;
-    Email::parse(&text).map_err(|_| corrupt("email", &text))
+    Email::from_stored(&text).ok_or_else(|| corrupt("email", &text))
 }
 
 pub(crate) fn time(row: &Row, idx: usize) -> DbResult<OffsetDateTime> {

@@ -11,10 +11,19 @@ use tokio_postgres::Row;
 use crate::errors::{DbResult, conflict};
 use crate::{audit, db, paging, rows};
 
+/// The columns of [`SELECT`], for statements that read more of the row after them (a literal,
+/// for `concat!`).
+macro_rules! user_columns {
+    () => {
+        "u.seq, u.uid, u.email, u.first_name, u.last_name, u.status, u.created_at, u.modified_at, \
+         ARRAY(SELECT g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq \
+         WHERE m.user_seq = u.seq ORDER BY g.seq) AS groups"
+    };
+}
+pub(crate) use user_columns;
+
 /// A user row with its groups (in group creation order), `seq` first. Alias `u`.
-pub(crate) const SELECT: &str = "SELECT u.seq, u.uid, u.email, u.first_name, u.last_name, u.status, \
-     u.created_at, u.modified_at, ARRAY(SELECT g.gid FROM memberships m JOIN user_groups g \
-     ON g.seq = m.group_seq WHERE m.user_seq = u.seq ORDER BY g.seq) AS groups FROM users u";
+pub(crate) const SELECT: &str = concat!("SELECT ", user_columns!(), " FROM users u");
 
 /// A row of [`SELECT`]: the user and its sequence number.
 pub(crate) fn from_row(row: &Row) -> DbResult<(User, i64)> {

@@ -22,6 +22,9 @@ mod permissions;
 mod rate_limits;
 mod readers;
 mod rows;
+mod scim_groups;
+mod scim_tokens;
+mod scim_users;
 mod service_users;
 mod users;
 mod writer;
@@ -36,6 +39,10 @@ use accountd_core::model::{
 };
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::rate_limit::{RateDecision, RateLimit};
+use accountd_core::scim::{
+    Replaced, ScimGroup, ScimGroupChange, ScimQuery, ScimSlice, ScimToken, ScimUser, ScimUserAttrs,
+    ScimUserChange,
+};
 use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
@@ -624,5 +631,117 @@ impl Store for SqliteStore {
     ) -> Result<Page<AuditEvent>> {
         self.readers
             .read(|conn| audit::list(conn, account, query, filter))
+    }
+
+    async fn create_scim_token(
+        &self,
+        token: &ScimToken,
+        max_tokens: u32,
+        revoke_others: bool,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let (token, ctx) = (token.clone(), ctx.clone());
+        self.writer
+            .write(move |conn| scim_tokens::create(conn, &token, max_tokens, revoke_others, &ctx))
+            .await
+    }
+
+    async fn list_scim_tokens(&self, account: AccountId) -> Result<Vec<ScimToken>> {
+        self.readers.read(|conn| scim_tokens::list(conn, account))
+    }
+
+    async fn find_scim_token(&self, id: &str) -> Result<Option<ScimToken>> {
+        self.readers.lookup(|conn| scim_tokens::find(conn, id))
+    }
+
+    async fn delete_scim_token(
+        &self,
+        account: AccountId,
+        id: &str,
+        ctx: &AuditContext,
+    ) -> Result<bool> {
+        let (id, ctx) = (id.to_owned(), ctx.clone());
+        self.writer
+            .write(move |conn| scim_tokens::delete(conn, account, &id, &ctx))
+            .await
+    }
+
+    async fn get_scim_user(&self, account: AccountId, uid: UserId) -> Result<Option<ScimUser>> {
+        self.readers
+            .read(|conn| scim_users::get(conn, account, uid))
+    }
+
+    async fn create_scim_user(
+        &self,
+        account: AccountId,
+        user: &User,
+        attrs: &ScimUserAttrs,
+        ctx: &AuditContext,
+    ) -> Result<()> {
+        let (user, attrs, ctx) = (user.clone(), attrs.clone(), ctx.clone());
+        self.writer
+            .write(move |conn| scim_users::create(conn, account, &user, &attrs, &ctx))
+            .await
+    }
+
+    async fn replace_scim_user(
+        &self,
+        account: AccountId,
+        uid: UserId,
+        change: &ScimUserChange,
+        ctx: &AuditContext,
+    ) -> Result<Replaced<ScimUser>> {
+        let (change, ctx) = (change.clone(), ctx.clone());
+        self.writer
+            .write(move |conn| scim_users::replace(conn, account, uid, &change, &ctx))
+            .await
+    }
+
+    async fn list_scim_users(
+        &self,
+        account: AccountId,
+        query: &ScimQuery,
+    ) -> Result<ScimSlice<ScimUser>> {
+        self.readers
+            .read(|conn| scim_users::list(conn, account, query))
+    }
+
+    async fn get_scim_group(&self, account: AccountId, id: GroupId) -> Result<Option<ScimGroup>> {
+        self.readers
+            .read(|conn| scim_groups::get(conn, account, id))
+    }
+
+    async fn create_scim_group(
+        &self,
+        account: AccountId,
+        group: &ScimGroup,
+        ctx: &AuditContext,
+    ) -> Result<()> {
+        let (group, ctx) = (group.clone(), ctx.clone());
+        self.writer
+            .write(move |conn| scim_groups::create(conn, account, &group, &ctx))
+            .await
+    }
+
+    async fn replace_scim_group(
+        &self,
+        account: AccountId,
+        id: GroupId,
+        change: &ScimGroupChange,
+        ctx: &AuditContext,
+    ) -> Result<Option<ScimGroup>> {
+        let (change, ctx) = (change.clone(), ctx.clone());
+        self.writer
+            .write(move |conn| scim_groups::replace(conn, account, id, &change, &ctx))
+            .await
+    }
+
+    async fn list_scim_groups(
+        &self,
+        account: AccountId,
+        query: &ScimQuery,
+    ) -> Result<ScimSlice<ScimGroup>> {
+        self.readers
+            .read(|conn| scim_groups::list(conn, account, query))
     }
 }

@@ -27,7 +27,7 @@ pub fn environment_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<Environment
 
 pub fn email(row: &Row<'_>, idx: usize) -> rusqlite::Result<Email> {
     let text: String = row.get(idx)?;
-    Email::parse(&text).map_err(|_| corrupt("email", &text))
+    Email::from_stored(&text).ok_or_else(|| corrupt("email", &text))
 }
 
 pub fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<time::OffsetDateTime> {

@@ -57,6 +57,15 @@ macro_rules! conformance_tests {
             concurrent_membership_adds_and_removes_from_both_sides_converge,
             concurrent_permission_grants_to_one_group_all_land,
             concurrent_first_starts_agree_on_server_keys_and_flags,
+            // SCIM
+            scim_tokens_are_limited_rotated_found_and_deleted,
+            scim_users_round_trip_and_user_names_are_unique_with_emails,
+            replace_scim_user_applies_only_to_the_state_it_was_computed_from,
+            scim_user_listings_narrow_by_key_and_window_with_the_total,
+            scim_groups_are_created_with_their_members_all_or_nothing,
+            replace_scim_group_renames_and_applies_the_member_difference,
+            scim_group_listings_narrow_by_key_and_window_with_the_total,
+            concurrent_scim_member_changes_of_one_group_all_survive,
         );
     };
     (@each $run:path; $($story:ident),* $(,)?) => {

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
     let (routes, _) = api_router().split_for_parts();
     routes
         .merge(crate::openapi::swagger_ui())
+        .merge(crate::scim::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(finish_response))

@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody, ListParams, account_path};
 use crate::openapi::{AccountUuid, PageQuery, TAG_USERS, UserId};
+use crate::sized_json::{SizedJson, USER_BYTES};
 use crate::state::AppState;
 use crate::wire;
 
@@ -76,7 +77,7 @@ async fn list_users(
     Auth(principal): Auth,
     Path(account): Path<String>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<UserCollection>> {
+) -> ApiResult<SizedJson<UserCollection>> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let params = ListParams::parse(query.as_deref())?;
     let listing = app
@@ -91,11 +92,15 @@ async fn list_users(
             params.service_users,
         )
         .await?;
-    Ok(Json(UserCollection {
-        next_page_key: listing.next_page_key,
-        total_count: listing.total,
-        items: listing.items.into_iter().map(wire::user).collect(),
-    }))
+    let capacity = USER_BYTES * (listing.items.len() + 1);
+    Ok(SizedJson {
+        value: UserCollection {
+            next_page_key: listing.next_page_key,
+            total_count: listing.total,
+            items: listing.items.into_iter().map(wire::user).collect(),
+        },
+        capacity,
+    })
 }
 
 /// Dynatrace Create User
@@ -146,9 +151,12 @@ async fn get_user(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, user)): Path<(String, String)>,
-) -> ApiResult<Json<User>> {
+) -> ApiResult<SizedJson<User>> {
     let access = principal.idm_reader(account_path(&account)?)?;
-    Ok(Json(wire::user(app.core.get_user(&access, &user).await?)))
+    Ok(SizedJson {
+        value: wire::user(app.core.get_user(&access, &user).await?),
+        capacity: USER_BYTES,
+    })
 }
 
 /// Dynatrace Update User

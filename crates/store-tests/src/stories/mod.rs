@@ -8,6 +8,7 @@ mod environments;
 mod groups;
 mod invitations;
 mod rate_limits;
+mod scim;
 mod service_users;
 mod users;
 
@@ -18,5 +19,6 @@ pub use environments::*;
 pub use groups::*;
 pub use invitations::*;
 pub use rate_limits::*;
+pub use scim::*;
 pub use service_users::*;
 pub use users::*;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod scim_common;
 
 mod admin;
 mod audit;
@@ -23,6 +24,11 @@ mod paging;
 mod permissions;
 mod persistence;
 mod rate_limits;
+mod scim_groups;
+mod scim_provisioning;
+mod scim_query;
+mod scim_tokens;
+mod scim_users;
 mod service_users;
 mod token;
 mod users;

@@ -3,6 +3,7 @@
 mod accounts;
 mod clients;
 mod environments;
+mod scim_tokens;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -15,4 +16,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(environments::router())
         .merge(clients::router())
         .merge(users::router())
+        .merge(scim_tokens::router())
 }

@@ -1,0 +1,93 @@
+//! POST `/.search` (RFC 7644 §3.4.3): a query in the body, on one resource type or, at the
+//! root, on all of them (users first, then groups, as one list).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use accountd_scim::query::list_response;
+
+use super::auth::ScimAuth;
+use super::body::{ScimBody, scim_json};
+use super::error::ScimResult;
+use super::groups::Groups;
+use super::query::{self, ListParams, Lister};
+use super::users::Users;
+use crate::state::AppState;
+
+pub async fn users(
+    State(state): State<AppState>,
+    auth: ScimAuth,
+    ScimBody(body): ScimBody,
+) -> ScimResult<Response> {
+    let params = ListParams::from_search(&body)?;
+    let users = Users {
+        state: &state,
+        agent: &auth.agent,
+        base: &auth.base,
+    };
+    Ok(scim_json(
+        StatusCode::OK,
+        &query::list(&users, &params).await?,
+    ))
+}
+
+pub async fn groups(
+    State(state): State<AppState>,
+    auth: ScimAuth,
+    ScimBody(body): ScimBody,
+) -> ScimResult<Response> {
+    let params = ListParams::from_search(&body)?;
+    let groups = Groups {
+        state: &state,
+        agent: &auth.agent,
+        base: &auth.base,
+    };
+    Ok(scim_json(
+        StatusCode::OK,
+        &query::list(&groups, &params).await?,
+    ))
+}
+
+pub async fn root(
+    State(state): State<AppState>,
+    auth: ScimAuth,
+    ScimBody(body): ScimBody,
+) -> ScimResult<Response> {
+    let params = ListParams::from_search(&body)?;
+    let users = Users {
+        state: &state,
+        agent: &auth.agent,
+        base: &auth.base,
+    };
+    let groups = Groups {
+        state: &state,
+        agent: &auth.agent,
+        base: &auth.base,
+    };
+    let (user_window, user_total) = query::find(&users, &params).await?;
+    // The groups' part of the window starts where the users end.
+    let mut group_params = params.clone();
+    let start = params.start();
+    if start > user_total {
+        group_params.start_index = i64::try_from(start - user_total).ok();
+    } else {
+        group_params.start_index = Some(1);
+        group_params.count =
+            i64::try_from(params.count().saturating_sub(user_window.len() as u64)).ok();
+    }
+    let (group_window, group_total) = query::find(&groups, &group_params).await?;
+    let resources = user_window
+        .into_iter()
+        .map(|r| query::projected(r, &params, users.schema()))
+        .chain(
+            group_window
+                .into_iter()
+                .map(|r| query::projected(r, &params, groups.schema())),
+        )
+        .collect();
+    Ok(scim_json(
+        StatusCode::OK,
+        &list_response(resources, user_total + group_total, start),
+    ))
+}
