@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Reproducible benchmarks of accountd against a bare axum baseline measured in the same run.
 #
-#   bench/run.sh                 # 1,000,000 users, 10 s per scenario
+#   bench/run.sh                             # 1,000,000 users, 3 rounds of 10 s per scenario
 #   USERS=100000 DURATION=5 bench/run.sh
+#   POSTGRES=postgres://postgres@127.0.0.1:5432/postgres bench/run.sh   # + the PostgreSQL rows
 #
 # Builds release binaries, seeds a SQLite database through the store (not through HTTP), starts
 # accountd and the baseline on 127.0.0.1, and drives each scenario with wrk (Debian package)
-# for a bounded time. Prints a Markdown table (absolute figures and the ratio to the baseline)
-# and writes it to bench/results/latest.md.
+# for a bounded time, ROUNDS times, scenarios interleaved with the baseline. Each figure is the
+# median over the rounds; each ratio is the median of the per-round ratios (a scenario against
+# the baseline measured minutes apart in the same round). With POSTGRES set (a server URL whose
+# user may create databases), the GET and create scenarios run again on a fresh PostgreSQL
+# database seeded with PG_USERS users. Prints a Markdown table and writes it to
+# bench/results/latest.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 USERS=${USERS:-1000000}
 DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+POSTGRES=${POSTGRES:-}
+PG_USERS=${PG_USERS:-$USERS}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 WORK=${WORK:-$(mktemp -d /tmp/accountd-bench.XXXXXX)}
 ACCOUNTD_PORT=${ACCOUNTD_PORT:-8691}
+PG_PORT=${PG_PORT:-8692}
 BASELINE_PORT=${BASELINE_PORT:-8699}
 ACCOUNT=7e1f0c2a-3c44-4b8a-9a55-0c1e2f3a4b5c
 BASE=http://127.0.0.1:$ACCOUNTD_PORT
@@ -47,62 +56,77 @@ if [ ! -f "$WORK/bench.db" ]; then
 fi
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+PG_DB=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "$PG_DB" ]; then
+    sleep 0.5
+    psql "$POSTGRES" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
+  fi
+}
 trap cleanup EXIT
 
+# start_accountd DATABASE PORT LOG -> pid (waits until ready)
+start_accountd() {
+  RUST_LOG=warn target/release/accountd serve --database "$1" --listen "127.0.0.1:$2" \
+    --bootstrap "$WORK/bootstrap.yaml" --token-ttl 3600 >"$3" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$2/readyz" >/dev/null && break; sleep 0.1; done
+  echo "$pid"
+}
+
 target/release/accountd-baseline --listen 127.0.0.1:$BASELINE_PORT & pids+=($!)
-RUST_LOG=warn target/release/accountd serve --database "$DB" --listen 127.0.0.1:$ACCOUNTD_PORT \
-  --bootstrap "$WORK/bootstrap.yaml" --token-ttl 3600 >"$WORK/accountd.log" 2>&1 & ACCOUNTD_PID=$!; pids+=($ACCOUNTD_PID)
-for _ in $(seq 1 100); do curl -sf $BASE/readyz >/dev/null && curl -sf http://127.0.0.1:$BASELINE_PORT/x >/dev/null && break; sleep 0.1; done
+ACCOUNTD_PID=$(start_accountd "$DB" "$ACCOUNTD_PORT" "$WORK/accountd.log"); pids+=("$ACCOUNTD_PID")
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$BASELINE_PORT/x >/dev/null && break; sleep 0.1; done
 
 # Anonymous memory (heap, stacks) and file-backed pages (the memory-mapped database, which the
 # kernel can drop at any time) separately: VmRSS alone counts the database cache as "memory".
 rss_mb() { awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.1f MB anon + %.1f MB file", a/1024, f/1024}' /proc/"$1"/status; }
-RSS_IDLE=$(rss_mb $ACCOUNTD_PID)
-
-TOKEN=$(curl -s -u dt0s02.BENCH:dt0s02.BENCH.SECRET $BASE/sso/oauth2/token -d grant_type=client_credentials \
-  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-AUTH="Authorization: Bearer $TOKEN"
-API=$BASE/iam/v1/accounts/$ACCOUNT
-
-# 1,000 real uids for the point-lookup scenario, and their emails for SCIM's userName filter.
-curl -s -H "$AUTH" "$API/users?pageSize=1000" > "$WORK/first_page.json"
-grep -o '"uid":"[^"]*"' "$WORK/first_page.json" | cut -d'"' -f4 > "$WORK/uids.txt"
-grep -o '"email":"[^"]*"' "$WORK/first_page.json" | cut -d'"' -f4 > "$WORK/emails.txt"
+RSS_IDLE=$(rss_mb "$ACCOUNTD_PID")
 SCIM_TOKEN=dt0s01.BENCHSCIM.BENCHSCIMSECRET0123456789
-# A group for the membership scenario.
-GROUP=$(curl -s -H "$AUTH" -H 'Content-Type: application/json' "$API/groups" \
-  -d "{\"name\":\"bench-$(date +%s)\"}" | grep -o '"groupId":"[^"]*"' | cut -d'"' -f4)
-# A page key ~9,000 pages of 100 deep: walk with pages of 1,000, then ask for 100.
-DEEP_PAGES=$(( USERS / 1000 * 9 / 10 ))
-KEY=""
-for _ in $(seq 1 "$DEEP_PAGES"); do
-  url="$API/users?pageSize=1000"; [ -n "$KEY" ] && url="$API/users?pageSize=1000&nextPageKey=$KEY"
-  KEY=$(curl -s -H "$AUTH" "$url" | grep -o '"nextPageKey":"[^"]*"' | cut -d'"' -f4)
-done
 
-cat > "$WORK/get_user.lua" <<LUA
+# prepare DIR PORT: a token, 1,000 real uids and emails, a group, a deep page key and the wrk
+# scripts of every scenario against the accountd on PORT, in DIR.
+prepare() {
+  local dir=$1 port=$2
+  local base=http://127.0.0.1:$port api=http://127.0.0.1:$port/iam/v1/accounts/$ACCOUNT
+  mkdir -p "$dir"
+  local token; token=$(curl -s -u dt0s02.BENCH:dt0s02.BENCH.SECRET "$base/sso/oauth2/token" \
+    -d grant_type=client_credentials | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  curl -s -H "Authorization: Bearer $token" "$api/users?pageSize=1000" > "$dir/first_page.json"
+  grep -o '"uid":"[^"]*"' "$dir/first_page.json" | cut -d'"' -f4 > "$dir/uids.txt"
+  grep -o '"email":"[^"]*"' "$dir/first_page.json" | cut -d'"' -f4 > "$dir/emails.txt"
+  local group; group=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    "$api/groups" -d "{\"name\":\"bench-$(date +%s%N)\"}" | grep -o '"groupId":"[^"]*"' | cut -d'"' -f4)
+  # A page key ~9,000 pages of 100 deep (90% through): walk with pages of 1,000, then ask for 100.
+  local key="" url
+  for _ in $(seq 1 $(( $(grep -o '"totalCount":[0-9]*' "$dir/first_page.json" | cut -d: -f2) / 1000 * 9 / 10 ))); do
+    url="$api/users?pageSize=1000"; [ -n "$key" ] && url="$api/users?pageSize=1000&nextPageKey=$key"
+    key=$(curl -s -H "Authorization: Bearer $token" "$url" | grep -o '"nextPageKey":"[^"]*"' | cut -d'"' -f4)
+  done
+  echo "$key" > "$dir/deep_key.txt"
+  cat > "$dir/auth.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+  cat > "$dir/get_user.lua" <<LUA
 local uids = {}
-for line in io.lines("$WORK/uids.txt") do uids[#uids + 1] = line end
-wrk.headers["Authorization"] = "Bearer $TOKEN"
+for line in io.lines("$dir/uids.txt") do uids[#uids + 1] = line end
+wrk.headers["Authorization"] = "Bearer $token"
 request = function()
   return wrk.format("GET", "/iam/v1/accounts/$ACCOUNT/users/" .. uids[math.random(#uids)])
 end
 LUA
-cat > "$WORK/auth.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-LUA
-cat > "$WORK/token.lua" <<LUA
+  cat > "$dir/token.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "grant_type=client_credentials"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $(printf 'dt0s02.BENCH:dt0s02.BENCH.SECRET' | base64 -w0)"
 LUA
-cat > "$WORK/create_user.lua" <<LUA
+  cat > "$dir/create_user.lua" <<LUA
 local counter = 0
 local prefix = tostring(os.time()) .. "-" .. tostring(math.random(1000000))
 wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.headers["Authorization"] = "Bearer $token"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   counter = counter + 1
@@ -110,19 +134,18 @@ request = function()
   return wrk.format(nil, "/iam/v1/accounts/$ACCOUNT/users", nil, body)
 end
 LUA
-
-cat > "$WORK/add_member.lua" <<LUA
+  cat > "$dir/add_member.lua" <<LUA
 local uids = {}
-for line in io.lines("$WORK/uids.txt") do uids[#uids + 1] = line end
+for line in io.lines("$dir/uids.txt") do uids[#uids + 1] = line end
 wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.headers["Authorization"] = "Bearer $token"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   local body = '["' .. uids[math.random(#uids)] .. '"]'
-  return wrk.format(nil, "/iam/v1/accounts/$ACCOUNT/groups/$GROUP/users", nil, body)
+  return wrk.format(nil, "/iam/v1/accounts/$ACCOUNT/groups/$group/users", nil, body)
 end
 LUA
-cat > "$WORK/scim_create.lua" <<LUA
+  cat > "$dir/scim_create.lua" <<LUA
 local counter = 0
 local prefix = tostring(os.time()) .. "-" .. tostring(math.random(1000000))
 wrk.method = "POST"
@@ -135,63 +158,102 @@ request = function()
   return wrk.format(nil, "/idm/public/scim/$ACCOUNT/v2/Users", nil, body)
 end
 LUA
-cat > "$WORK/scim_filter.lua" <<LUA
+  cat > "$dir/scim_filter.lua" <<LUA
 local emails = {}
-for line in io.lines("$WORK/emails.txt") do emails[#emails + 1] = line end
+for line in io.lines("$dir/emails.txt") do emails[#emails + 1] = line end
 wrk.headers["Authorization"] = "Bearer $SCIM_TOKEN"
 request = function()
   local filter = 'userName%20eq%20%22' .. emails[math.random(#emails)] .. '%22'
   return wrk.format("GET", "/idm/public/scim/$ACCOUNT/v2/Users?filter=" .. filter)
 end
 LUA
+}
 
-# run NAME URL [SCRIPT] -> "req/s p50 p99 errors"
+# run NAME ROUND URL [SCRIPT]: one wrk run; "req/s p50 p99 non-2xx" goes to $WORK/res/NAME.ROUND.
+mkdir -p "$WORK/res"; rm -f "$WORK"/res/*
 run() {
-  local name=$1 url=$2 script=${3:-}
+  local name=$1 round=$2 url=$3 script=${4:-}
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
   local out; out=$(wrk "${args[@]}" "$url")
-  echo "$out" > "$WORK/wrk-$name.txt"
+  echo "$out" > "$WORK/wrk-$name.$round.txt"
   local rps p50 p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}'); errors=${errors:-0}
-  echo "$rps $p50 $p99 $errors"
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$rps $(ms "$p50") $(ms "$p99") ${errors:-0}" > "$WORK/res/$name.$round"
+}
+ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v } else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 } else print v }'; }
+# median of the numbers on stdin
+median() { sort -g | awk '{v[NR] = $1} END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# field NAME COLUMN: the median of one column over the rounds
+field() { for f in "$WORK"/res/"$1".*; do awk -v c="$2" '{print $c}' "$f"; done | median; }
+# ratio NAME BASE: the median over rounds of NAME's req/s over BASE's in the same round
+ratio() {
+  for f in "$WORK"/res/"$1".*; do
+    local r=${f##*.}; paste "$f" "$WORK/res/$2.$r" | awk '{print $1 / $5}'
+  done | median | awk '{printf "%.2f", $1}'
+}
+errors() { for f in "$WORK"/res/"$1".*; do awk '{print $4}' "$f"; done | awk '{s += $1} END {print s + 0}'; }
+row() { # row LABEL NAME RATIO-TEXT
+  printf '| %s | %.0f | %s | %.2f | %.2f | %s |\n' "$1" "$(field "$2" 1)" "$3" "$(field "$2" 2)" "$(field "$2" 3)" "$(errors "$2")"
 }
 
-echo "bench: running scenarios (${DURATION}s each, $THREADS wrk thread(s), $CONNECTIONS connections)"
-read -r B_RPS B_P50 B_P99 B_ERR < <(run baseline "http://127.0.0.1:$BASELINE_PORT/iam/v1/x")
-read -r P_RPS P_P50 P_P99 P_ERR < <(run baseline_page "http://127.0.0.1:$BASELINE_PORT/page/100")
-read -r G_RPS G_P50 G_P99 G_ERR < <(run get_user "$BASE" "$WORK/get_user.lua")
-RSS_LOAD=$(rss_mb $ACCOUNTD_PID)
-read -r F_RPS F_P50 F_P99 F_ERR < <(run list_first "$API/users?pageSize=100" "$WORK/auth.lua")
-read -r D_RPS D_P50 D_P99 D_ERR < <(run list_deep "$API/users?pageSize=100&nextPageKey=$KEY" "$WORK/auth.lua")
-read -r T_RPS T_P50 T_P99 T_ERR < <(run token "$BASE/sso/oauth2/token" "$WORK/token.lua")
-read -r C_RPS C_P50 C_P99 C_ERR < <(run create_user "$BASE" "$WORK/create_user.lua")
-read -r M_RPS M_P50 M_P99 M_ERR < <(run add_member "$BASE" "$WORK/add_member.lua")
-read -r S_RPS S_P50 S_P99 S_ERR < <(run scim_create "$BASE" "$WORK/scim_create.lua")
-read -r Q_RPS Q_P50 Q_P99 Q_ERR < <(run scim_filter "$BASE" "$WORK/scim_filter.lua")
-RSS_END=$(rss_mb $ACCOUNTD_PID)
+echo "bench: preparing scenarios"
+prepare "$WORK/sqlite" "$ACCOUNTD_PORT"
+S=$WORK/sqlite BASE=http://127.0.0.1:$ACCOUNTD_PORT API=$BASE/iam/v1/accounts/$ACCOUNT
+if [ -n "$POSTGRES" ]; then
+  PG_DB="accountd_bench_$(date +%s)"
+  psql "$POSTGRES" -qc "CREATE DATABASE $PG_DB" >/dev/null
+  PG_URL="${POSTGRES%/*}/$PG_DB"
+  echo "bench: seeding $PG_USERS users into PostgreSQL database $PG_DB through the store"
+  target/release/accountd-seed --database "$PG_URL" --bootstrap "$WORK/bootstrap.yaml" --users "$PG_USERS"
+  PG_PID=$(start_accountd "$PG_URL" "$PG_PORT" "$WORK/accountd-pg.log"); pids+=("$PG_PID")
+  prepare "$WORK/pg" "$PG_PORT"
+  PGB=http://127.0.0.1:$PG_PORT
+fi
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v } else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 } else print v }'; }
+echo "bench: $ROUNDS rounds; ${DURATION}s per scenario, $THREADS wrk thread(s), $CONNECTIONS connections"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "bench: round $round"
+  run baseline "$round" "http://127.0.0.1:$BASELINE_PORT/iam/v1/x"
+  run get_user "$round" "$BASE" "$S/get_user.lua"
+  [ "$round" = 1 ] && RSS_LOAD=$(rss_mb "$ACCOUNTD_PID")
+  run baseline_page "$round" "http://127.0.0.1:$BASELINE_PORT/page/100"
+  run list_first "$round" "$API/users?pageSize=100" "$S/auth.lua"
+  run list_deep "$round" "$API/users?pageSize=100&nextPageKey=$(cat "$S/deep_key.txt")" "$S/auth.lua"
+  run token "$round" "$BASE/sso/oauth2/token" "$S/token.lua"
+  run create_user "$round" "$BASE" "$S/create_user.lua"
+  run add_member "$round" "$BASE" "$S/add_member.lua"
+  run scim_create "$round" "$BASE" "$S/scim_create.lua"
+  run scim_filter "$round" "$BASE" "$S/scim_filter.lua"
+  if [ -n "$POSTGRES" ]; then
+    run pg_get_user "$round" "$PGB" "$WORK/pg/get_user.lua"
+    run pg_create_user "$round" "$PGB" "$WORK/pg/create_user.lua"
+  fi
+done
+RSS_END=$(rss_mb "$ACCOUNTD_PID")
 
 {
   echo "| scenario | req/s | × baseline | p50 ms | p99 ms | non-2xx |"
   echo "|---|---:|---:|---:|---:|---:|"
-  echo "| baseline: bare axum, fixed JSON | $B_RPS | 1.00 | $(ms "$B_P50") | $(ms "$B_P99") | $B_ERR |"
-  echo "| GET /users/{uid} ($USERS users) | $G_RPS | $(ratio "$G_RPS" "$B_RPS") | $(ms "$G_P50") | $(ms "$G_P99") | $G_ERR |"
-  echo "| baseline: bare axum, a fixed page of 100 users | $P_RPS | 1.00 (page) | $(ms "$P_P50") | $(ms "$P_P99") | $P_ERR |"
-  echo "| GET /users?pageSize=100, first page | $F_RPS | $(ratio "$F_RPS" "$B_RPS"); $(ratio "$F_RPS" "$P_RPS") (page) | $(ms "$F_P50") | $(ms "$F_P99") | $F_ERR |"
-  echo "| GET /users?pageSize=100, ~9,000 pages deep | $D_RPS | $(ratio "$D_RPS" "$B_RPS"); $(ratio "$D_RPS" "$P_RPS") (page) | $(ms "$D_P50") | $(ms "$D_P99") | $D_ERR |"
-  echo "| POST /sso/oauth2/token | $T_RPS | $(ratio "$T_RPS" "$B_RPS") | $(ms "$T_P50") | $(ms "$T_P99") | $T_ERR |"
-  echo "| POST /users (durable) | $C_RPS | $(ratio "$C_RPS" "$B_RPS") | $(ms "$C_P50") | $(ms "$C_P99") | $C_ERR |"
-  echo "| POST /groups/{id}/users (membership add) | $M_RPS | $(ratio "$M_RPS" "$B_RPS") | $(ms "$M_P50") | $(ms "$M_P99") | $M_ERR |"
-  echo "| SCIM POST /Users (durable) | $S_RPS | $(ratio "$S_RPS" "$B_RPS") | $(ms "$S_P50") | $(ms "$S_P99") | $S_ERR |"
-  echo "| SCIM GET /Users?filter=userName eq … | $Q_RPS | $(ratio "$Q_RPS" "$B_RPS") | $(ms "$Q_P50") | $(ms "$Q_P99") | $Q_ERR |"
+  row "baseline: bare axum, fixed JSON" baseline "1.00"
+  row "GET /users/{uid} ($USERS users)" get_user "$(ratio get_user baseline)"
+  row "baseline: bare axum, a fixed page of 100 users" baseline_page "1.00 (page)"
+  row "GET /users?pageSize=100, first page" list_first "$(ratio list_first baseline); $(ratio list_first baseline_page) (page)"
+  row "GET /users?pageSize=100, ~9,000 pages deep" list_deep "$(ratio list_deep baseline); $(ratio list_deep baseline_page) (page)"
+  row "POST /sso/oauth2/token" token "$(ratio token baseline)"
+  row "POST /users (durable)" create_user "$(ratio create_user baseline)"
+  row "POST /groups/{id}/users (membership add)" add_member "$(ratio add_member baseline)"
+  row "SCIM POST /Users (durable)" scim_create "$(ratio scim_create baseline)"
+  row "SCIM GET /Users?filter=userName eq …" scim_filter "$(ratio scim_filter baseline)"
+  if [ -n "$POSTGRES" ]; then
+    row "PostgreSQL: GET /users/{uid} ($PG_USERS users)" pg_get_user "$(ratio pg_get_user baseline)"
+    row "PostgreSQL: POST /users (durable)" pg_create_user "$(ratio pg_create_user baseline)"
+  fi
   echo
-  echo "deep/first p50 latency: $(ratio "$(ms "$D_P50")" "$(ms "$F_P50")")"
-  echo "RSS: idle ${RSS_IDLE}; after the GET load ${RSS_LOAD}; at the end ${RSS_END}"
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+  echo "deep/first p50 latency: $(awk -v d="$(field list_deep 2)" -v f="$(field list_first 2)" 'BEGIN {printf "%.2f", d / f}')"
+  echo "RSS (SQLite): idle ${RSS_IDLE}; after the first GET load ${RSS_LOAD}; at the end ${RSS_END}"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; medians of $ROUNDS rounds"
 } | tee "$RESULTS/latest.md"

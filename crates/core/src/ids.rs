@@ -175,6 +175,11 @@ impl Email {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// The address as given, without a copy (responses move it out).
+    pub fn into_address(self) -> String {
+        self.address
+    }
 }
 
 impl fmt::Display for Email {

@@ -7,6 +7,11 @@ use accountd_core::SystemClock;
 use accountd_server::config::{Cli, Command, DEFAULT_DATABASE, LogFormat};
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: a page of 100 users makes ~700 short-lived
+/// allocations, and glibc's malloc spent a fifth of a listing's time in them (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -8,7 +8,7 @@ use accountd_proto as proto;
 pub fn user(user: model::User) -> proto::User {
     proto::User {
         uid: user.uid.to_string(),
-        email: user.email.as_str().to_owned(),
+        email: user.email.into_address(),
         first_name: user.first_name,
         last_name: user.last_name,
         groups: user.groups.iter().map(ToString::to_string).collect(),

@@ -380,7 +380,8 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
-        self.readers.read(|conn| users::get(conn, account, user))
+        // One statement (see `users::get`): its own snapshot, no transaction needed.
+        self.readers.lookup(|conn| users::get(conn, account, user))
     }
 
     async fn replace_user(

@@ -53,12 +53,16 @@ impl Readers {
 
     fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         let started = std::time::Instant::now();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let n = self.connections.len();
-        let guard = (0..n)
-            .find_map(|i| self.connections[(start + i) % n].try_lock().ok())
+        // The first free connection, not the next in turn: under load as many connections are
+        // busy as there are worker threads, and reusing the same few keeps their page caches and
+        // prepared statements warm. Only when all are busy does it queue, in turn.
+        let guard = self
+            .connections
+            .iter()
+            .find_map(|connection| connection.try_lock().ok())
             .unwrap_or_else(|| {
-                self.connections[start % n]
+                let start = self.next.fetch_add(1, Ordering::Relaxed);
+                self.connections[start % self.connections.len()]
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });

@@ -5,29 +5,37 @@ use rusqlite::Row;
 
 use crate::errors::corrupt;
 
+/// A text column borrowed from the row: ids and enums are parsed from it without a copy
+/// (a page of users decodes hundreds of them).
+pub fn text<'r>(row: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(idx)?.as_str().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
 pub fn account_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<AccountId> {
-    let text: String = row.get(idx)?;
-    AccountId::parse(&text).ok_or_else(|| corrupt("account id", &text))
+    let text = text(row, idx)?;
+    AccountId::parse(text).ok_or_else(|| corrupt("account id", text))
 }
 
 pub fn user_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<UserId> {
-    let text: String = row.get(idx)?;
-    UserId::parse(&text).ok_or_else(|| corrupt("user id", &text))
+    let text = text(row, idx)?;
+    UserId::parse(text).ok_or_else(|| corrupt("user id", text))
 }
 
 pub fn group_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<GroupId> {
-    let text: String = row.get(idx)?;
-    GroupId::parse(&text).ok_or_else(|| corrupt("group id", &text))
+    let text = text(row, idx)?;
+    GroupId::parse(text).ok_or_else(|| corrupt("group id", text))
 }
 
 pub fn environment_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<EnvironmentId> {
-    let text: String = row.get(idx)?;
-    EnvironmentId::parse(&text).map_err(|_| corrupt("environment id", &text))
+    let text = text(row, idx)?;
+    EnvironmentId::parse(text).map_err(|_| corrupt("environment id", text))
 }
 
 pub fn email(row: &Row<'_>, idx: usize) -> rusqlite::Result<Email> {
-    let text: String = row.get(idx)?;
-    Email::from_stored(&text).ok_or_else(|| corrupt("email", &text))
+    let text = text(row, idx)?;
+    Email::from_stored(text).ok_or_else(|| corrupt("email", text))
 }
 
 pub fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<time::OffsetDateTime> {
@@ -41,8 +49,8 @@ pub fn parsed<T>(
     what: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> rusqlite::Result<T> {
-    let text: String = row.get(idx)?;
-    parse(&text).ok_or_else(|| corrupt(what, &text))
+    let text = text(row, idx)?;
+    parse(text).ok_or_else(|| corrupt(what, text))
 }
 
 pub fn millis(t: time::OffsetDateTime) -> i64 {

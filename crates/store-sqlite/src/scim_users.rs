@@ -58,7 +58,7 @@ fn taken(user_name: &str) -> String {
 fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Vec<GroupRef>> {
     conn.prepare_cached(
         "SELECT g.gid, g.name FROM memberships m JOIN user_groups g ON g.seq = m.group_seq \
-         WHERE m.user_seq = ?1 ORDER BY g.seq",
+         WHERE m.user_seq = ?1 ORDER BY m.group_seq",
     )?
     .query_map([user_seq], |row| {
         Ok(GroupRef {

@@ -1,7 +1,5 @@
 //! Users and their memberships.
 
-use std::collections::HashMap;
-
 use accountd_core::Result;
 use accountd_core::audit::{AuditContext, EventType, snapshot};
 use accountd_core::ids::{AccountId, GroupId, UserRef};
@@ -64,22 +62,69 @@ pub(crate) fn find(
 
 pub(crate) fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Vec<GroupId>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = ?1 ORDER BY g.seq",
+        // Ordered by the primary key's second column: rows come out of the index in that order, where
+        // `ORDER BY g.seq` (the same value) made SQLite sort them in a temporary b-tree.
+        "SELECT g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = ?1 ORDER BY m.group_seq",
     )?;
     stmt.query_map([user_seq], |row| rows::group_id(row, 0))?
         .collect()
 }
+
+/// The user and its groups in one statement: a single statement reads one snapshot, so a point
+/// lookup needs no `BEGIN`/`COMMIT` around two queries (each of which costs as much as the
+/// lookup itself). The groups come as `group_seq:gid` pairs and are ordered here, since
+/// `group_concat` promises no order.
+const WITH_GROUPS: &str = "(SELECT group_concat(m.group_seq || ':' || g.gid) \
+     FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = users.seq)";
 
 pub fn get(
     conn: &Connection,
     account: AccountId,
     user: &UserRef,
 ) -> rusqlite::Result<Option<User>> {
-    let Some((mut found, seq)) = find(conn, account, user)? else {
-        return Ok(None);
+    let account = account.to_string();
+    let row = |row: &rusqlite::Row<'_>| {
+        let (mut user, _) = from_row(row)?;
+        if let Some(groups) = row.get_ref(8)?.as_str_or_null().map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(err))
+        })? {
+            user.groups = ordered_groups(groups)?;
+        }
+        Ok(user)
     };
-    found.groups = groups_of(conn, seq)?;
-    Ok(Some(found))
+    match user {
+        UserRef::Uid(uid) => conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, {WITH_GROUPS} FROM users WHERE uid = ?1 AND account_id = ?2"
+            ))?
+            .query_row(params![uid.to_string(), account], row)
+            .optional(),
+        UserRef::Email(email) => conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, {WITH_GROUPS} FROM users WHERE account_id = ?1 AND email_key = ?2"
+            ))?
+            .query_row(params![account, email.key()], row)
+            .optional(),
+    }
+}
+
+/// `seq:gid,seq:gid,…` in membership order (group creation order).
+fn ordered_groups(pairs: &str) -> rusqlite::Result<Vec<GroupId>> {
+    let mut groups = pairs
+        .split(',')
+        .map(|pair| {
+            let (seq, gid) = pair
+                .split_once(':')
+                .ok_or_else(|| crate::errors::corrupt("membership", pair))?;
+            let seq: i64 = seq
+                .parse()
+                .map_err(|_| crate::errors::corrupt("membership", pair))?;
+            let gid = GroupId::parse(gid).ok_or_else(|| crate::errors::corrupt("group id", gid))?;
+            Ok((seq, gid))
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    groups.sort_unstable_by_key(|(seq, _)| *seq);
+    Ok(groups.into_iter().map(|(_, gid)| gid).collect())
 }
 
 pub(crate) fn set_memberships(conn: &Connection, user_seq: i64, group_seqs: &[i64]) -> Result<()> {
@@ -267,21 +312,27 @@ pub fn list(
     )?;
     let mut found = fetched.rows;
     if let (Some((_, first)), Some((_, last))) = (found.first(), found.last()) {
-        // One range query for the memberships of the whole page, not one per user.
-        let mut groups: HashMap<i64, Vec<GroupId>> = HashMap::new();
+        // One range query for the memberships of the whole page, not one per user. CROSS JOIN
+        // keeps memberships as the outer loop: a range of its primary key, already in the order
+        // asked for (driven from the account's groups instead, SQLite sorted every page). Page
+        // and memberships are both ordered by user, so they are merged in one pass.
         let mut stmt = conn.prepare_cached(
-            "SELECT m.user_seq, g.gid FROM memberships m JOIN user_groups g ON g.seq = m.group_seq \
-             WHERE m.user_seq BETWEEN ?1 AND ?2 AND g.account_id = ?3 ORDER BY m.user_seq, g.seq",
+            "SELECT m.user_seq, g.gid FROM memberships m CROSS JOIN user_groups g ON g.seq = m.group_seq \
+             WHERE m.user_seq BETWEEN ?1 AND ?2 AND g.account_id = ?3 ORDER BY m.user_seq, m.group_seq",
         )?;
         let memberships = stmt.query_map(params![first, last, account_text], |row| {
             Ok((row.get::<_, i64>(0)?, rows::group_id(row, 1)?))
         })?;
+        let mut users = found.iter_mut().peekable();
         for membership in memberships {
             let (user_seq, group) = membership?;
-            groups.entry(user_seq).or_default().push(group);
-        }
-        for (user, seq) in &mut found {
-            user.groups = groups.remove(seq).unwrap_or_default();
+            // Skip users without groups, and rows of users not on the page (another kind).
+            while users.next_if(|(_, seq)| *seq < user_seq).is_some() {}
+            if let Some((user, seq)) = users.peek_mut()
+                && *seq == user_seq
+            {
+                user.groups.push(group);
+            }
         }
     }
     Ok(Page {
