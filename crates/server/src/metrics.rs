@@ -27,7 +27,10 @@ fn handle() -> Option<&'static PrometheusHandle> {
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &BUCKETS)
                 .ok()?;
             match builder.install_recorder() {
-                Ok(handle) => Some(handle),
+                Ok(handle) => {
+                    spawn_upkeep(handle.clone());
+                    Some(handle)
+                }
                 Err(err) => {
                     tracing::warn!(%err, "metrics are unavailable: a recorder is already installed");
                     None
@@ -35,6 +38,27 @@ fn handle() -> Option<&'static PrometheusHandle> {
             }
         })
         .as_ref()
+}
+
+/// How often histogram samples are folded into their buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The exporter keeps every histogram sample until an upkeep folds it into the buckets; without
+/// one, memory grew by ~1.5 MB/s under load (50,000 requests/s × three samples) until the next
+/// scrape, and forever when nobody scrapes. A plain thread, not a task: the recorder is
+/// process-wide and outlives any one runtime (the tests start many).
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(err) = spawned {
+        tracing::warn!(%err, "metrics upkeep thread could not start; histograms are drained only by scrapes");
+    }
 }
 
 /// Installs the recorder (call at startup so the first requests are counted).

@@ -6,6 +6,12 @@ use std::time::Duration;
 use accountd_core::Result;
 use rusqlite::{Connection, OpenFlags};
 
+/// Memory-mapped I/O for files up to 256 GiB (address space, not memory).
+const MMAP_BYTES: i64 = 1 << 38;
+
+/// WAL pages between automatic checkpoints.
+const WAL_CHECKPOINT_PAGES: i64 = 10_000;
+
 /// Opens a connection: WAL journal, foreign keys on, and `synchronous=FULL` so a committed
 /// transaction has been fsynced (a 2xx survives kill -9 and power loss alike).
 pub fn open(path: &Path) -> Result<Connection> {
@@ -27,7 +33,15 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(crate::errors::internal)?;
     // Reads through a memory map instead of a pread per page: fewer syscalls on the hot path.
-    conn.pragma_update(None, "mmap_size", 1i64 << 30)
+    // The whole file, however large (the ceiling is raised in .cargo/config.toml): with a map of
+    // 1 GiB, point lookups on a 1.5 GB database of a million users fell to pread for the pages
+    // past it, and lost a fifth of their throughput.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)
+        .map_err(crate::errors::internal)?;
+    // Checkpoint every 10,000 WAL pages (~40 MB) instead of SQLite's 1,000: creates dirty
+    // random leaf pages of the uid and email indexes, and a page written many times between two
+    // checkpoints is copied back into the database once.
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
         .map_err(crate::errors::internal)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
