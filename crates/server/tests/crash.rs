@@ -219,12 +219,51 @@ async fn acknowledged_writes_survive_kill_9() {
     store.integrity_check().expect("integrity check");
 }
 
+/// SIGTERM while 16 writers keep creating users: requests already in flight get their answer
+/// (some 2xx arrive after the signal, none is a 5xx), every acknowledged user is stored, the
+/// process exits 0, and nothing answers afterwards.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_shuts_down_cleanly_with_exit_code_0() {
+async fn sigterm_finishes_in_flight_requests_then_exits_0() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("bootstrap.yaml"), BOOTSTRAP).expect("write bootstrap");
     let mut server = start(dir.path()).await;
+    let http = reqwest::Client::new();
+    let token = token(&http, &server.base).await;
+    // (email, when its 2xx arrived) per acknowledged create; statuses that were not 2xx.
+    let acked = Arc::new(Mutex::new((Vec::new(), Vec::new())));
+    let mut writers = JoinSet::new();
+    for writer in 0..16 {
+        let (http, base, token, acked) = (
+            http.clone(),
+            server.base.clone(),
+            token.clone(),
+            acked.clone(),
+        );
+        writers.spawn(async move {
+            for n in 0.. {
+                let email = format!("term-w{writer}-n{n}@example.com");
+                let created = http
+                    .post(format!("{base}/iam/v1/accounts/{ACCOUNT}/users"))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"email": email, "firstName": "Term", "lastName": "Test"}))
+                    .send()
+                    .await;
+                // A transport error is the server having stopped: this writer is done.
+                let Ok(response) = created else { return };
+                let status = response.status();
+                let mut acked = acked.lock().await;
+                if status.is_success() {
+                    acked.0.push((email, Instant::now()));
+                } else {
+                    acked.1.push(status);
+                    return;
+                }
+            }
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let pid = server.child.id().to_string();
+    let signalled_at = Instant::now();
     let signalled = Command::new("kill")
         .args(["-TERM", &pid])
         .status()
@@ -246,12 +285,45 @@ async fn sigterm_shuts_down_cleanly_with_exit_code_0() {
         Some(0),
         "exit status after SIGTERM: {status:?}"
     );
-    let refused = reqwest::Client::new()
+    while writers.join_next().await.is_some() {}
+    let (created, refused) = acked.lock().await.clone();
+    // A request still in flight may be answered 503 (shutting down) but never fail inside.
+    assert!(
+        refused.iter().all(|status| !status.is_server_error()
+            || *status == reqwest::StatusCode::SERVICE_UNAVAILABLE),
+        "requests during shutdown were answered {refused:?}"
+    );
+    let finished_after_signal = created.iter().filter(|(_, at)| *at > signalled_at).count();
+    assert!(
+        finished_after_signal > 0,
+        "no request in flight at SIGTERM got its answer ({} acknowledged before it)",
+        created.len()
+    );
+    let answered = reqwest::Client::new()
         .get(format!("{}/healthz", server.base))
         .send()
         .await;
     assert!(
-        refused.is_err(),
+        answered.is_err(),
         "the server still answers after shutting down"
+    );
+
+    // Every acknowledged create is stored.
+    let store = SqliteStore::open(&dir.path().join("accountd.db")).expect("open");
+    let account = accountd_core::ids::AccountId::parse(ACCOUNT).expect("account id");
+    for (email, _) in &created {
+        let email = accountd_core::ids::Email::parse(email).expect("email");
+        let found = store
+            .get_user(account, &accountd_core::ids::UserRef::Email(email))
+            .await
+            .expect("read");
+        assert!(
+            found.is_some(),
+            "an acknowledged user is missing after SIGTERM"
+        );
+    }
+    eprintln!(
+        "sigterm test: {} creates acknowledged, {finished_after_signal} of them answered after the signal",
+        created.len()
     );
 }

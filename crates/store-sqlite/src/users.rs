@@ -349,3 +349,32 @@ fn is_service_user(conn: &Connection, user: &User) -> rusqlite::Result<bool> {
         |row| row.get(0),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIRST: &str = "11111111-1111-4111-8111-111111111111";
+    const SECOND: &str = "22222222-2222-4222-8222-222222222222";
+
+    #[test]
+    fn groups_come_out_in_membership_order_whatever_order_group_concat_used() {
+        let groups = ordered_groups(&format!("12:{SECOND},3:{FIRST}")).unwrap();
+        let ids: Vec<String> = groups.iter().map(ToString::to_string).collect();
+        assert_eq!(ids, [FIRST, SECOND]);
+    }
+
+    #[test]
+    fn a_damaged_membership_list_is_an_error_not_a_panic() {
+        let damaged = [
+            String::new(),
+            "12".to_owned(),
+            format!("x:{FIRST}"),
+            "3:not-a-uuid".to_owned(),
+            format!("3:{FIRST},"),
+        ];
+        for list in &damaged {
+            assert!(ordered_groups(list).is_err(), "{list:?} was accepted");
+        }
+    }
+}
