@@ -196,6 +196,9 @@ ratio() {
   done | median | awk '{printf "%.2f", $1}'
 }
 errors() { for f in "$WORK"/res/"$1".*; do awk '{print $4}' "$f"; done | awk '{s += $1} END {print s + 0}'; }
+# users_in DIR: the account's user count when the scenarios started (a reused database also holds
+# the users earlier runs created)
+users_in() { grep -o '"totalCount":[0-9]*' "$1/first_page.json" | cut -d: -f2; }
 row() { # row LABEL NAME RATIO-TEXT
   printf '| %s | %.0f | %s | %.2f | %.2f | %s |\n' "$1" "$(field "$2" 1)" "$3" "$(field "$2" 2)" "$(field "$2" 3)" "$(errors "$2")"
 }
@@ -239,7 +242,7 @@ RSS_END=$(rss_mb "$ACCOUNTD_PID")
   echo "| scenario | req/s | × baseline | p50 ms | p99 ms | non-2xx |"
   echo "|---|---:|---:|---:|---:|---:|"
   row "baseline: bare axum, fixed JSON" baseline "1.00"
-  row "GET /users/{uid} ($USERS users)" get_user "$(ratio get_user baseline)"
+  row "GET /users/{uid} ($(users_in "$S") users)" get_user "$(ratio get_user baseline)"
   row "baseline: bare axum, a fixed page of 100 users" baseline_page "1.00 (page)"
   row "GET /users?pageSize=100, first page" list_first "$(ratio list_first baseline); $(ratio list_first baseline_page) (page)"
   row "GET /users?pageSize=100, ~9,000 pages deep" list_deep "$(ratio list_deep baseline); $(ratio list_deep baseline_page) (page)"
@@ -249,7 +252,7 @@ RSS_END=$(rss_mb "$ACCOUNTD_PID")
   row "SCIM POST /Users (durable)" scim_create "$(ratio scim_create baseline)"
   row "SCIM GET /Users?filter=userName eq …" scim_filter "$(ratio scim_filter baseline)"
   if [ -n "$POSTGRES" ]; then
-    row "PostgreSQL: GET /users/{uid} ($PG_USERS users)" pg_get_user "$(ratio pg_get_user baseline)"
+    row "PostgreSQL: GET /users/{uid} ($(users_in "$WORK/pg") users)" pg_get_user "$(ratio pg_get_user baseline)"
     row "PostgreSQL: POST /users (durable)" pg_create_user "$(ratio pg_create_user baseline)"
   fi
   echo
