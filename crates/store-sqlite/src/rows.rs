@@ -13,6 +13,13 @@ pub fn text<'r>(row: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
     })
 }
 
+/// Like [`text`], with SQL `NULL` as `None`.
+pub fn optional_text<'r>(row: &'r Row<'_>, idx: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(idx)?.as_str_or_null().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
 pub fn account_id(row: &Row<'_>, idx: usize) -> rusqlite::Result<AccountId> {
     let text = text(row, idx)?;
     AccountId::parse(text).ok_or_else(|| corrupt("account id", text))

@@ -71,8 +71,8 @@ pub(crate) fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Ve
 }
 
 /// The user and its groups in one statement: a single statement reads one snapshot, so a point
-/// lookup needs no `BEGIN`/`COMMIT` around two queries (each of which costs as much as the
-/// lookup itself). The groups come as `group_seq:gid` pairs and are ordered here, since
+/// lookup needs no `BEGIN`/`COMMIT` around two queries (three statement executions and a WAL
+/// read lock fewer per request). The groups come as `group_seq:gid` pairs and are ordered here, since
 /// `group_concat` promises no order.
 const WITH_GROUPS: &str = "(SELECT group_concat(m.group_seq || ':' || g.gid) \
      FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = users.seq)";
@@ -85,9 +85,7 @@ pub fn get(
     let account = account.to_string();
     let row = |row: &rusqlite::Row<'_>| {
         let (mut user, _) = from_row(row)?;
-        if let Some(groups) = row.get_ref(8)?.as_str_or_null().map_err(|err| {
-            rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(err))
-        })? {
+        if let Some(groups) = rows::optional_text(row, 8)? {
             user.groups = ordered_groups(groups)?;
         }
         Ok(user)
