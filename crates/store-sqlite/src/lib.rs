@@ -3,6 +3,8 @@
 //! - WAL journal, foreign keys on, `synchronous=FULL`: an acknowledged write survives kill -9.
 //! - Reads run inline on a small pool of connections (a point lookup is ~5 µs).
 //! - Writes go to one writer thread that commits in groups (see the `writer` module).
+//! - Users read by uid or email are cached until the next write (the `user_cache` module), which
+//!   is why one process at a time may open a database file (the `exclusive` module).
 //!
 //! rusqlite rather than sqlx: sqlx's SQLite driver costs ~34 µs a query on these machines
 //! against rusqlite's ~5 µs (DESIGN.md), and the read path has to stay near a bare handler.
@@ -13,6 +15,7 @@ mod clients;
 mod connection;
 mod environments;
 mod errors;
+mod exclusive;
 mod groups;
 mod invitations;
 mod memberships;
@@ -26,6 +29,7 @@ mod scim_groups;
 mod scim_tokens;
 mod scim_users;
 mod service_users;
+mod user_cache;
 mod users;
 mod writer;
 
@@ -50,7 +54,9 @@ use accountd_core::store::{
 use accountd_core::{Error, Result};
 use async_trait::async_trait;
 
+use crate::exclusive::DatabaseLock;
 use crate::readers::Readers;
+use crate::user_cache::UserCache;
 use crate::writer::Writer;
 
 pub use migrate::latest_version as schema_version;
@@ -62,6 +68,9 @@ pub struct SqliteStore {
     path: PathBuf,
     readers: Readers,
     writer: Writer,
+    users: UserCache,
+    /// Held for the store's lifetime: no other process writes behind the cache's back.
+    _lock: DatabaseLock,
 }
 
 impl SqliteStore {
@@ -82,13 +91,17 @@ impl SqliteStore {
                 ))
             })?;
         }
+        let lock = exclusive::lock(path)?;
         let mut conn = connection::open(path)?;
         migrate::run(&mut conn)?;
         drop(conn);
+        let writer = Writer::start(path)?;
         Ok(Self {
             path: path.to_owned(),
             readers: Readers::open(path, DEFAULT_READERS)?,
-            writer: Writer::start(path)?,
+            users: UserCache::new(writer.generation(), user_cache::DEFAULT_CAPACITY),
+            writer,
+            _lock: lock,
         })
     }
 
@@ -380,8 +393,10 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
-        // One statement (see `users::get`): its own snapshot, no transaction needed.
-        self.readers.lookup(|conn| users::get(conn, account, user))
+        self.users.get_or_load(account, user, || {
+            // One statement (see `users::get`): its own snapshot, no transaction needed.
+            self.readers.lookup(|conn| users::get(conn, account, user))
+        })
     }
 
     async fn replace_user(

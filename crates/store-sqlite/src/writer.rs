@@ -4,9 +4,14 @@
 //! writer takes every job waiting in its queue, runs each inside its own savepoint (a failing job
 //! rolls back alone), commits the batch once, and only then answers each caller. Every
 //! acknowledged write is durable, and the fsync is shared by the whole batch.
+//!
+//! After every batch the writer counts one more *write generation*, before it answers: a value
+//! read before a read began that still matches afterwards proves no write of this process
+//! landed in between (the user cache relies on it).
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
 use accountd_core::{Error, Result};
 use rusqlite::Connection;
@@ -82,19 +87,28 @@ impl<T: Send> Completion for WorkDone<T> {
 /// Handle to the writer thread; the thread ends when the last handle is dropped.
 pub struct Writer {
     queue: mpsc::Sender<Box<dyn Job>>,
+    generation: Arc<AtomicU64>,
 }
 
 impl Writer {
     pub fn start(path: &Path) -> Result<Self> {
         let conn = crate::connection::open(path)?;
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
+        let generation = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&generation);
         std::thread::Builder::new()
             .name("accountd-sqlite-writer".to_owned())
-            .spawn(move || write_loop(&conn, &jobs))
+            .spawn(move || write_loop(&conn, &jobs, &counted))
             .map_err(|err| {
                 Error::Internal(format!("cannot start the SQLite writer thread: {err}"))
             })?;
-        Ok(Self { queue })
+        Ok(Self { queue, generation })
+    }
+
+    /// The write generation: grows by one after every batch, committed or rolled back, before
+    /// any job of the batch is answered.
+    pub fn generation(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.generation)
     }
 
     /// Runs `work` in a write transaction and answers once it is durable.
@@ -113,7 +127,7 @@ impl Writer {
     }
 }
 
-fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>) {
+fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, generation: &AtomicU64) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -140,6 +154,9 @@ fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>) {
             let _ = conn.execute_batch("ROLLBACK");
         }
         metrics::histogram!("store_write_batch_seconds").record(started.elapsed().as_secs_f64());
+        // After the commit (its rows are visible) and before the answers (a caller that got its
+        // answer finds the new generation). Release pairs with the readers' Acquire.
+        generation.fetch_add(1, Ordering::Release);
         for completion in completions {
             completion.finish(committed.clone());
         }

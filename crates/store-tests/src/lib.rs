@@ -38,6 +38,7 @@ macro_rules! conformance_tests {
             keyset_paging_returns_every_user_once,
             listing_users_by_email_finds_at_most_one,
             user_status_changes_respect_the_allowed_sources,
+            a_user_read_again_reflects_every_write_in_between,
             // groups, memberships, permissions
             deleting_a_group_removes_its_memberships_and_permissions,
             member_adds_are_all_or_nothing_and_removals_report_why,

@@ -218,9 +218,17 @@ impl TestApp {
 
     /// Another accountd on the same database (and the same clock and options), on a port of its
     /// own, as a second instance behind a load balancer would be. The database stays until the
-    /// last instance is dropped. On SQLite both open the same file; rate limits are then still
-    /// counted per instance (memory) unless the builder said otherwise.
+    /// last instance is dropped. PostgreSQL only: a SQLite file belongs to one process, and a
+    /// second one is refused (see [`TestApp::try_second_instance`]).
     pub async fn second_instance(&self) -> TestApp {
+        match self.try_second_instance().await {
+            Ok(app) => app,
+            Err(err) => panic!("the second accountd did not start: {err}"),
+        }
+    }
+
+    /// Like [`TestApp::second_instance`], with the reason when it does not start.
+    pub async fn try_second_instance(&self) -> Result<TestApp, String> {
         let mut app = TestApp {
             shared: self.shared.clone(),
             clock: self.clock.clone(),
@@ -228,10 +236,8 @@ impl TestApp {
             server: None,
             demo: None,
         };
-        if let Err(err) = app.start().await {
-            panic!("the second accountd did not start: {err}");
-        }
-        app
+        app.start().await?;
+        Ok(app)
     }
 
     /// Replaces the bootstrap file used by the next [`TestApp::restart`].

@@ -277,3 +277,85 @@ pub async fn user_status_changes_respect_the_allowed_sources(store: Arc<dyn Stor
         .expect("change");
     assert!(none.is_none());
 }
+
+/// Reads of one user, by uid and by email, between every kind of write that changes what a read
+/// returns: a store that keeps users between reads (SQLite's user cache) must never answer
+/// with the user as it was before a write it has acknowledged.
+pub async fn a_user_read_again_reflects_every_write_in_between(store: Arc<dyn Store>) {
+    use accountd_core::store::GroupsChange;
+    let acc = account(&*store).await;
+    let (g1, g2) = (group("One"), group("Two"));
+    store.create_group(acc, &g1, &ctx()).await.expect("g1");
+    store.create_group(acc, &g2, &ctx()).await.expect("g2");
+    let u = user("ada@example.com", vec![]);
+    store.create_user(acc, &u, &ctx()).await.expect("user");
+    let uid = UserRef::Uid(u.uid);
+    let old_email = UserRef::Email(Email::parse("Ada@Example.com").expect("email"));
+    let read = |user: UserRef| {
+        let store = Arc::clone(&store);
+        async move { store.get_user(acc, &user).await.expect("get") }
+    };
+    let groups_of = |user: UserRef| {
+        let read = read.clone();
+        async move { read(user).await.map(|u| u.groups) }
+    };
+    assert_eq!(groups_of(uid.clone()).await, Some(vec![]));
+    assert_eq!(groups_of(old_email.clone()).await, Some(vec![]));
+
+    // Membership added from the group's side.
+    store
+        .add_members(acc, g1.id, &[u.uid], &ctx())
+        .await
+        .expect("add")
+        .expect("group");
+    assert_eq!(groups_of(uid.clone()).await, Some(vec![g1.id]));
+    assert_eq!(groups_of(old_email.clone()).await, Some(vec![g1.id]));
+
+    // Membership added from the user's side.
+    store
+        .change_user_groups(acc, &uid, &GroupsChange::Add(vec![g2.id]), &ctx())
+        .await
+        .expect("change")
+        .expect("user");
+    assert_eq!(groups_of(uid.clone()).await, Some(vec![g1.id, g2.id]));
+
+    // A group deleted takes its memberships with it.
+    assert!(
+        store
+            .delete_group(acc, g1.id, &ctx())
+            .await
+            .expect("delete")
+    );
+    assert_eq!(groups_of(uid.clone()).await, Some(vec![g2.id]));
+    assert_eq!(groups_of(old_email.clone()).await, Some(vec![g2.id]));
+
+    // A new name and email: the old email finds nobody, the new one finds the user.
+    let change = UserReplacement {
+        email: Email::parse("grace@example.com").expect("email"),
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        groups: vec![g2.id],
+        status: None,
+        modified_at: now(),
+    };
+    store
+        .replace_user(acc, &uid, &change, &ctx())
+        .await
+        .expect("replace")
+        .expect("found");
+    assert_eq!(read(old_email.clone()).await, None);
+    let new_email = UserRef::Email(Email::parse("GRACE@example.com").expect("email"));
+    assert_eq!(
+        read(new_email.clone()).await.map(|u| u.first_name),
+        Some("Grace".to_owned())
+    );
+    assert_eq!(
+        read(uid.clone()).await.map(|u| u.last_name),
+        Some("Hopper".to_owned())
+    );
+
+    // Deleted: nobody by uid or email.
+    assert!(store.delete_user(acc, &uid, &ctx()).await.expect("delete"));
+    assert_eq!(read(uid).await, None);
+    assert_eq!(read(new_email).await, None);
+}

@@ -2,7 +2,8 @@
 //! instance needs is in the database (token signing key, page-key MAC key, rate-limit state),
 //! so a token, a write, a page key and a rate-limit budget all carry over from one instance to
 //! the other, and races between instances lose cleanly. Each test returns at once, saying why,
-//! unless `ACCOUNTD_TEST_DATABASE_URL` names a PostgreSQL server.
+//! unless `ACCOUNTD_TEST_DATABASE_URL` names a PostgreSQL server; on SQLite a second instance is
+//! refused instead (one process per file), and the last test checks that.
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 use crate::common::{advance, envelope, group_request, iam, json, user_request};
 
 /// `true` (after saying so) when there is no PostgreSQL server to run on.
-fn skip() -> bool {
+pub(crate) fn skip() -> bool {
     if postgres_server_url().is_some() {
         return false;
     }
@@ -419,4 +420,35 @@ async fn an_unreachable_database_stops_startup_with_a_message_not_a_hang() {
         "{err}"
     );
     assert!(!err.contains("secret"), "the password is not shown: {err}");
+}
+
+/// A SQLite file belongs to one process: the store caches what only its own writes change, so a
+/// second instance on the same file would serve stale users. It is refused, saying why.
+#[tokio::test]
+async fn a_second_instance_on_one_sqlite_file_is_refused_saying_why() {
+    let a = TestApp::builder().spawn().await;
+    if a.backend() != "sqlite" {
+        eprintln!(
+            "skipped: this test is about SQLite, and the database is {}",
+            a.backend()
+        );
+        return;
+    }
+    let refused = match a.try_second_instance().await {
+        Ok(_) => panic!("a second accountd started on the same SQLite file"),
+        Err(err) => err,
+    };
+    assert!(
+        refused.contains("in use by another accountd process"),
+        "{refused}"
+    );
+    assert!(refused.contains("PostgreSQL"), "{refused}");
+    // The first instance is unaffected.
+    let ready = a
+        .http()
+        .get(format!("{}/readyz", a.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
 }
