@@ -99,11 +99,17 @@ prepare() {
   local group; group=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     "$api/groups" -d "{\"name\":\"bench-$(date +%s%N)\"}" | grep -o '"groupId":"[^"]*"' | cut -d'"' -f4)
   # A page key ~9,000 pages of 100 deep (90% through): walk with pages of 1,000, then ask for 100.
-  local key="" url
+  # The uids of the pages walked are the spread scenario's: far more users than the SQLite user
+  # cache holds (50,000), so that most of its reads miss it.
+  local key="" url page
+  : > "$dir/spread_uids.txt"
   for _ in $(seq 1 $(( $(grep -o '"totalCount":[0-9]*' "$dir/first_page.json" | cut -d: -f2) / 1000 * 9 / 10 ))); do
     url="$api/users?pageSize=1000"; [ -n "$key" ] && url="$api/users?pageSize=1000&nextPageKey=$key"
-    key=$(curl -s -H "Authorization: Bearer $token" "$url" | grep -o '"nextPageKey":"[^"]*"' | cut -d'"' -f4)
+    page=$(curl -s -H "Authorization: Bearer $token" "$url")
+    key=$(echo "$page" | grep -o '"nextPageKey":"[^"]*"' | cut -d'"' -f4)
+    echo "$page" | grep -o '"uid":"[^"]*"' | cut -d'"' -f4 >> "$dir/spread_uids.txt"
   done
+  [ -s "$dir/spread_uids.txt" ] || cp "$dir/uids.txt" "$dir/spread_uids.txt"
   echo "$key" > "$dir/deep_key.txt"
   cat > "$dir/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $token"
@@ -111,6 +117,14 @@ LUA
   cat > "$dir/get_user.lua" <<LUA
 local uids = {}
 for line in io.lines("$dir/uids.txt") do uids[#uids + 1] = line end
+wrk.headers["Authorization"] = "Bearer $token"
+request = function()
+  return wrk.format("GET", "/iam/v1/accounts/$ACCOUNT/users/" .. uids[math.random(#uids)])
+end
+LUA
+  cat > "$dir/get_user_spread.lua" <<LUA
+local uids = {}
+for line in io.lines("$dir/spread_uids.txt") do uids[#uids + 1] = line end
 wrk.headers["Authorization"] = "Bearer $token"
 request = function()
   return wrk.format("GET", "/iam/v1/accounts/$ACCOUNT/users/" .. uids[math.random(#uids)])
@@ -223,6 +237,7 @@ for round in $(seq 1 "$ROUNDS"); do
   run baseline "$round" "http://127.0.0.1:$BASELINE_PORT/iam/v1/x"
   run get_user "$round" "$BASE" "$S/get_user.lua"
   [ "$round" = 1 ] && RSS_LOAD=$(rss_mb "$ACCOUNTD_PID")
+  run get_user_spread "$round" "$BASE" "$S/get_user_spread.lua"
   run baseline_page "$round" "http://127.0.0.1:$BASELINE_PORT/page/100"
   run list_first "$round" "$API/users?pageSize=100" "$S/auth.lua"
   run list_deep "$round" "$API/users?pageSize=100&nextPageKey=$(cat "$S/deep_key.txt")" "$S/auth.lua"
@@ -242,7 +257,8 @@ RSS_END=$(rss_mb "$ACCOUNTD_PID")
   echo "| scenario | req/s | × baseline | p50 ms | p99 ms | non-2xx |"
   echo "|---|---:|---:|---:|---:|---:|"
   row "baseline: bare axum, fixed JSON" baseline "1.00"
-  row "GET /users/{uid} ($(users_in "$S") users)" get_user "$(ratio get_user baseline)"
+  row "GET /users/{uid} ($(users_in "$S") users; 1,000 of them, cached)" get_user "$(ratio get_user baseline)"
+  row "GET /users/{uid} ($(users_in "$S") users; $(wc -l < "$S/spread_uids.txt") of them, mostly cache misses)" get_user_spread "$(ratio get_user_spread baseline)"
   row "baseline: bare axum, a fixed page of 100 users" baseline_page "1.00 (page)"
   row "GET /users?pageSize=100, first page" list_first "$(ratio list_first baseline); $(ratio list_first baseline_page) (page)"
   row "GET /users?pageSize=100, ~9,000 pages deep" list_deep "$(ratio list_deep baseline); $(ratio list_deep baseline_page) (page)"

@@ -25,6 +25,9 @@ const MIN_ADMIN_TOKEN_LEN: usize = 16;
 pub const DEFAULT_INVITE_TTL_SECS: u64 = 7 * 86_400;
 pub const DEFAULT_SCIM_TOKEN_LIMIT: u32 = 10;
 pub const DEFAULT_SMTP_FROM: &str = "accountd@localhost";
+pub const DEFAULT_SQLITE_USER_CACHE: usize = 50_000;
+/// ~3 GB of users at ~300 bytes each: more is a typo, not a plan.
+const MAX_SQLITE_USER_CACHE: usize = 10_000_000;
 /// Ten failed client authentications a minute per address, then a block.
 pub const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = RateLimit {
     requests: 10,
@@ -113,6 +116,10 @@ pub struct ServeArgs {
     /// PostgreSQL: connections this instance may hold [default: 16].
     #[arg(long, env = "ACCOUNTD_DB_POOL_SIZE")]
     pub db_pool_size: Option<usize>,
+    /// SQLite: most users kept in memory between writes, for GET /users/{uid}; 0 turns the
+    /// cache off [default: 50000].
+    #[arg(long, env = "ACCOUNTD_SQLITE_USER_CACHE")]
+    pub sqlite_user_cache: Option<usize>,
     /// PostgreSQL: longest a statement may run, in milliseconds; 0 for no limit [default: 5000].
     #[arg(long, env = "ACCOUNTD_DB_STATEMENT_TIMEOUT_MS")]
     pub db_statement_timeout_ms: Option<u64>,
@@ -147,6 +154,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     db_pool_size: Option<usize>,
+    sqlite_user_cache: Option<usize>,
     db_statement_timeout_ms: Option<u64>,
     db_connect_timeout_ms: Option<u64>,
 }
@@ -177,6 +185,7 @@ pub struct Config {
     pub db_pool_size: usize,
     pub db_statement_timeout_ms: u64,
     pub db_connect_timeout_ms: u64,
+    pub sqlite_user_cache: usize,
 }
 
 impl Config {
@@ -201,6 +210,7 @@ impl Config {
             db_pool_size: 16,
             db_statement_timeout_ms: 5_000,
             db_connect_timeout_ms: 5_000,
+            sqlite_user_cache: DEFAULT_SQLITE_USER_CACHE,
         }
     }
 
@@ -216,6 +226,12 @@ impl Config {
             return Err(format!(
                 "--db-pool-size must be between 1 and 1024, not {}",
                 self.db_pool_size
+            ));
+        }
+        if self.sqlite_user_cache > MAX_SQLITE_USER_CACHE {
+            return Err(format!(
+                "--sqlite-user-cache must be at most {MAX_SQLITE_USER_CACHE} users, not {}",
+                self.sqlite_user_cache
             ));
         }
         if self.db_connect_timeout_ms == 0 {
@@ -316,6 +332,10 @@ impl ServeArgs {
                 .db_connect_timeout_ms
                 .or(file.db_connect_timeout_ms)
                 .unwrap_or(5_000),
+            sqlite_user_cache: self
+                .sqlite_user_cache
+                .or(file.sqlite_user_cache)
+                .unwrap_or(DEFAULT_SQLITE_USER_CACHE),
         };
         config.validate()?;
         Ok(config)
@@ -360,6 +380,37 @@ mod tests {
             ..ServeArgs::default()
         };
         assert!(args.resolve().is_err_and(|e| e.contains("--admin-token")));
+        let args = ServeArgs {
+            sqlite_user_cache: Some(MAX_SQLITE_USER_CACHE + 1),
+            ..ServeArgs::default()
+        };
+        assert!(
+            args.resolve()
+                .is_err_and(|e| e.contains("--sqlite-user-cache"))
+        );
+    }
+
+    #[test]
+    fn the_sqlite_user_cache_is_sized_by_flag_file_or_default() {
+        let dir = tempfile_dir();
+        let path = dir.join("cache.toml");
+        std::fs::write(&path, "sqlite-user-cache = 1000\n").ok();
+        let from_file = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        assert_eq!(from_file.resolve().map(|c| c.sqlite_user_cache), Ok(1000));
+        let off_by_flag = ServeArgs {
+            config: Some(path),
+            sqlite_user_cache: Some(0),
+            ..ServeArgs::default()
+        };
+        assert_eq!(off_by_flag.resolve().map(|c| c.sqlite_user_cache), Ok(0));
+        assert_eq!(
+            ServeArgs::default().resolve().map(|c| c.sqlite_user_cache),
+            Ok(DEFAULT_SQLITE_USER_CACHE)
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

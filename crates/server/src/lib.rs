@@ -37,16 +37,23 @@ pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 /// or `postgres://` / `postgresql://` (several instances may share the database). Brings the
 /// schema up to date either way.
 pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, String> {
-    open_store_with(url, &accountd_store_postgres::PostgresOptions::default()).await
+    open_store_with(
+        url,
+        &accountd_store_postgres::PostgresOptions::default(),
+        accountd_store_sqlite::SqliteOptions::default(),
+    )
+    .await
 }
 
-/// Like [`open_store`], with the pool size and timeouts of a PostgreSQL database.
+/// Like [`open_store`], with the pool size and timeouts of a PostgreSQL database and the
+/// settings of a SQLite one (whichever the URL names).
 pub async fn open_store_with(
     url: &str,
     postgres: &accountd_store_postgres::PostgresOptions,
+    sqlite: accountd_store_sqlite::SqliteOptions,
 ) -> Result<Arc<dyn Store>, String> {
     if url.starts_with("sqlite:") {
-        let store = accountd_store_sqlite::SqliteStore::open_url(url)
+        let store = accountd_store_sqlite::SqliteStore::open_url_with(url, sqlite)
             .map_err(|err| format!("database '{url}': {err}"))?;
         return Ok(Arc::new(store));
     }
@@ -131,7 +138,10 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
         statement_timeout: std::time::Duration::from_millis(config.db_statement_timeout_ms),
         connect_timeout: std::time::Duration::from_millis(config.db_connect_timeout_ms),
     };
-    let store = open_store_with(&config.database, &postgres).await?;
+    let sqlite = accountd_store_sqlite::SqliteOptions {
+        user_cache: config.sqlite_user_cache,
+    };
+    let store = open_store_with(&config.database, &postgres, sqlite).await?;
     let settings = Settings {
         token_ttl_secs: config.token_ttl_secs,
         admin_token: config

@@ -73,16 +73,41 @@ pub struct SqliteStore {
     _lock: DatabaseLock,
 }
 
+/// Settings of a SQLite store beyond its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Most users the user cache keeps (0 turns it off).
+    pub user_cache: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            user_cache: user_cache::DEFAULT_CAPACITY,
+        }
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating if missing) the database named by a `sqlite://` URL:
     /// `sqlite://accountd.db` (relative) or `sqlite:///var/lib/accountd.db` (absolute).
     pub fn open_url(url: &str) -> Result<Self> {
+        Self::open_url_with(url, SqliteOptions::default())
+    }
+
+    /// Like [`SqliteStore::open_url`], with `options`.
+    pub fn open_url_with(url: &str, options: SqliteOptions) -> Result<Self> {
         let path = parse_url(url)?;
-        Self::open(&path)
+        Self::open_with(&path, options)
     }
 
     /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, SqliteOptions::default())
+    }
+
+    /// Like [`SqliteStore::open`], with `options`.
+    pub fn open_with(path: &Path, options: SqliteOptions) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|err| {
                 Error::Unavailable(format!(
@@ -99,7 +124,7 @@ impl SqliteStore {
         Ok(Self {
             path: path.to_owned(),
             readers: Readers::open(path, DEFAULT_READERS)?,
-            users: UserCache::new(writer.generation(), user_cache::DEFAULT_CAPACITY),
+            users: UserCache::new(writer.generation(), options.user_cache),
             writer,
             _lock: lock,
         })

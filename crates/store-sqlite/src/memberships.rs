@@ -100,23 +100,15 @@ pub fn list_members(
     let Some(group_seq) = groups::seq_of(conn, account, group)? else {
         return Ok(None);
     };
-    let columns = users::COLUMNS
-        .split(", ")
-        .map(|c| format!("u.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    // Each member's groups come in the same statement (as in `users::get`), not from one query
+    // per member: a group of 10,000 members was 10,001 statements.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {columns} FROM users u JOIN memberships m ON m.user_seq = u.seq WHERE m.group_seq = ?1 ORDER BY u.seq"
+        "SELECT {}, {} FROM users JOIN memberships mm ON mm.user_seq = users.seq \
+         WHERE mm.group_seq = ?1 ORDER BY users.seq",
+        users::COLUMNS,
+        users::WITH_GROUPS
     ))?;
-    let members = stmt
-        .query_map([group_seq], users::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    members
-        .into_iter()
-        .map(|(mut user, seq)| {
-            user.groups = users::groups_of(conn, seq)?;
-            Ok(user)
-        })
+    stmt.query_map([group_seq], users::from_row_with_groups)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map(Some)
 }

@@ -21,8 +21,8 @@ use accountd_core::Result;
 use accountd_core::ids::{AccountId, UserId, UserRef};
 use accountd_core::model::User;
 
-/// Most users kept: ~15 MB at ~300 bytes a user. A full cache starts over (rather than tracking
-/// recency on every hit, which would cost the hot path a write).
+/// Most users kept by default: ~15 MB at ~300 bytes a user. A full cache starts over (rather than
+/// tracking recency on every hit, which would cost the hot path a write).
 pub const DEFAULT_CAPACITY: usize = 50_000;
 
 /// How a user was asked for: a uid, or an email's case-folded key.
@@ -105,6 +105,8 @@ impl UserCache {
             return;
         }
         if generation > entries.generation || entries.users.len() >= self.capacity {
+            // `clear` keeps the table's allocation: a cache that fills and starts over under a
+            // spread-out load does not grow its table again (each growth copies every entry).
             entries.users.clear();
             entries.generation = generation;
         }

@@ -74,8 +74,17 @@ pub(crate) fn groups_of(conn: &Connection, user_seq: i64) -> rusqlite::Result<Ve
 /// lookup needs no `BEGIN`/`COMMIT` around two queries (three statement executions and a WAL
 /// read lock fewer per request). The groups come as `group_seq:gid` pairs and are ordered here, since
 /// `group_concat` promises no order.
-const WITH_GROUPS: &str = "(SELECT group_concat(m.group_seq || ':' || g.gid) \
+pub(crate) const WITH_GROUPS: &str = "(SELECT group_concat(m.group_seq || ':' || g.gid) \
      FROM memberships m JOIN user_groups g ON g.seq = m.group_seq WHERE m.user_seq = users.seq)";
+
+/// A row of `{COLUMNS}, {WITH_GROUPS}` (the `users` table unaliased): the user with its groups.
+pub(crate) fn from_row_with_groups(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let (mut user, _) = from_row(row)?;
+    if let Some(groups) = rows::optional_text(row, 8)? {
+        user.groups = ordered_groups(groups)?;
+    }
+    Ok(user)
+}
 
 pub fn get(
     conn: &Connection,
@@ -83,13 +92,7 @@ pub fn get(
     user: &UserRef,
 ) -> rusqlite::Result<Option<User>> {
     let account = account.to_string();
-    let row = |row: &rusqlite::Row<'_>| {
-        let (mut user, _) = from_row(row)?;
-        if let Some(groups) = rows::optional_text(row, 8)? {
-            user.groups = ordered_groups(groups)?;
-        }
-        Ok(user)
-    };
+    let row = from_row_with_groups;
     match user {
         UserRef::Uid(uid) => conn
             .prepare_cached(&format!(

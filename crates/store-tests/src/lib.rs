@@ -43,6 +43,7 @@ macro_rules! conformance_tests {
             deleting_a_group_removes_its_memberships_and_permissions,
             member_adds_are_all_or_nothing_and_removals_report_why,
             user_side_group_changes_add_remove_and_replace,
+            members_are_listed_oldest_first_with_all_their_groups,
             groups_page_in_creation_order_and_are_found_by_name,
             permissions_keep_grant_order_and_only_changes_are_audited,
             // service users, invitations, audit

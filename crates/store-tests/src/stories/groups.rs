@@ -359,3 +359,39 @@ pub async fn permissions_keep_grant_order_and_only_changes_are_audited(store: Ar
         ]
     );
 }
+
+/// A group's members, oldest first, each with every group it belongs to (in group creation
+/// order), not only the one listed.
+pub async fn members_are_listed_oldest_first_with_all_their_groups(store: Arc<dyn Store>) {
+    let acc = account(&*store).await;
+    let (listed, other, last) = (group("Listed"), group("Other"), group("Last"));
+    for g in [&listed, &other, &last] {
+        store.create_group(acc, g, &ctx()).await.expect("group");
+    }
+    let first = user("first@b.co", vec![last.id, listed.id, other.id]);
+    let outsider = user("outsider@b.co", vec![other.id]);
+    let second = user("second@b.co", vec![listed.id]);
+    for u in [&first, &outsider, &second] {
+        store.create_user(acc, u, &ctx()).await.expect("user");
+    }
+    let members = store
+        .list_members(acc, listed.id)
+        .await
+        .expect("members")
+        .expect("group");
+    let seen: Vec<_> = members.iter().map(|m| (m.uid, m.groups.clone())).collect();
+    assert_eq!(
+        seen,
+        vec![
+            (first.uid, vec![listed.id, other.id, last.id]),
+            (second.uid, vec![listed.id]),
+        ]
+    );
+    assert_eq!(
+        store
+            .list_members(acc, GroupId::generate())
+            .await
+            .expect("members"),
+        None
+    );
+}
