@@ -295,10 +295,7 @@ pub async fn a_user_read_again_reflects_every_write_in_between(store: Arc<dyn St
         let store = Arc::clone(&store);
         async move { store.get_user(acc, &user).await.expect("get") }
     };
-    let groups_of = |user: UserRef| {
-        let read = read.clone();
-        async move { read(user).await.map(|u| u.groups) }
-    };
+    let groups_of = |user: UserRef| async move { read(user).await.map(|u| u.groups) };
     assert_eq!(groups_of(uid.clone()).await, Some(vec![]));
     assert_eq!(groups_of(old_email.clone()).await, Some(vec![]));
 
