@@ -104,7 +104,21 @@ impl fmt::Display for EnvironmentId {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email {
     address: String,
-    key: String,
+    /// The case-folded address, `None` when that is the address itself (most addresses are
+    /// typed in lower case, and every user read from the store builds one of these).
+    folded: Option<String>,
+}
+
+/// The case-folded `text`, or `None` when folding leaves it as it is.
+fn fold(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .any(|b| b.is_ascii_uppercase())
+            .then(|| text.to_ascii_lowercase());
+    }
+    let folded = text.to_lowercase();
+    (folded != text).then_some(folded)
 }
 
 impl Email {
@@ -151,7 +165,7 @@ impl Email {
         }
         Ok(Self {
             address: text.to_owned(),
-            key: text.to_lowercase(),
+            folded: fold(text),
         })
     }
 
@@ -162,7 +176,7 @@ impl Email {
         let (local, domain) = text.rsplit_once('@')?;
         (!local.is_empty() && !domain.is_empty()).then(|| Self {
             address: text.to_owned(),
-            key: text.to_lowercase(),
+            folded: fold(text),
         })
     }
 
@@ -173,7 +187,7 @@ impl Email {
 
     /// The case-folded form that uniqueness and lookups use.
     pub fn key(&self) -> &str {
-        &self.key
+        self.folded.as_deref().unwrap_or(&self.address)
     }
 
     /// The address as given, without a copy (responses move it out).
@@ -239,6 +253,31 @@ mod tests {
         assert_eq!(
             Email::parse("Ada@Example.com").map(|e| e.key().to_owned()),
             Ok("ada@example.com".to_owned())
+        );
+    }
+
+    #[test]
+    fn email_keys_fold_case_and_keep_the_address_as_typed() {
+        for (typed, key) in [
+            ("ada@example.com", "ada@example.com"),
+            ("Ada@Example.COM", "ada@example.com"),
+            ("jürgen@example.de", "jürgen@example.de"),
+            ("JÜRGEN@Example.de", "jürgen@example.de"),
+        ] {
+            for email in [
+                Email::parse(typed).unwrap(),
+                Email::from_stored(typed).unwrap(),
+            ] {
+                assert_eq!((email.as_str(), email.key()), (typed, key));
+            }
+        }
+        assert_eq!(
+            Email::parse("Ada@Example.com").unwrap(),
+            Email::from_stored("Ada@Example.com").unwrap()
+        );
+        assert_ne!(
+            Email::parse("Ada@Example.com").unwrap(),
+            Email::parse("ada@example.com").unwrap()
         );
     }
 
