@@ -15,7 +15,9 @@ use super::auth::ScimAuth;
 use super::body::{ScimBody, scim_json};
 use super::discovery::BULK_MAX_OPERATIONS;
 use super::error::{ScimApiError, ScimResult};
-use super::{attrs, groups, users};
+use super::groups::Groups;
+use super::users::Users;
+use super::{attrs, handlers};
 use crate::state::AppState;
 
 /// Replaces every `"bulkId:<id>"` string in `value` with the id created for `<id>`.
@@ -100,42 +102,74 @@ async fn run(
     match (method.as_str(), target(path)?) {
         ("POST", Target::Users(None)) => Ok((
             StatusCode::CREATED,
-            Some(users::create_op(state, agent, base, &need_data()?).await?),
+            Some(handlers::create_op::<Users>(state, agent, base, &need_data()?).await?),
         )),
         ("POST", Target::Groups(None)) => Ok((
             StatusCode::CREATED,
-            Some(groups::create_op(state, agent, base, &need_data()?).await?),
+            Some(handlers::create_op::<Groups>(state, agent, base, &need_data()?).await?),
         )),
         ("PUT", Target::Users(id)) => Ok((
             StatusCode::OK,
             Some(
-                users::replace_op(state, agent, base, &need_id(id)?, &headers, &need_data()?)
-                    .await?,
+                handlers::replace_op::<Users>(
+                    state,
+                    agent,
+                    base,
+                    &need_id(id)?,
+                    &headers,
+                    &need_data()?,
+                )
+                .await?,
             ),
         )),
         ("PUT", Target::Groups(id)) => Ok((
             StatusCode::OK,
             Some(
-                groups::replace_op(state, agent, base, &need_id(id)?, &headers, &need_data()?)
-                    .await?,
+                handlers::replace_op::<Groups>(
+                    state,
+                    agent,
+                    base,
+                    &need_id(id)?,
+                    &headers,
+                    &need_data()?,
+                )
+                .await?,
             ),
         )),
         ("PATCH", Target::Users(id)) => Ok((
             StatusCode::OK,
-            Some(users::patch_op(state, agent, base, &need_id(id)?, &headers, need_data()?).await?),
+            Some(
+                handlers::patch_op::<Users>(
+                    state,
+                    agent,
+                    base,
+                    &need_id(id)?,
+                    &headers,
+                    need_data()?,
+                )
+                .await?,
+            ),
         )),
         ("PATCH", Target::Groups(id)) => Ok((
             StatusCode::OK,
             Some(
-                groups::patch_op(state, agent, base, &need_id(id)?, &headers, need_data()?).await?,
+                handlers::patch_op::<Groups>(
+                    state,
+                    agent,
+                    base,
+                    &need_id(id)?,
+                    &headers,
+                    need_data()?,
+                )
+                .await?,
             ),
         )),
         ("DELETE", Target::Users(id)) => {
-            users::delete_op(state, agent, base, &need_id(id)?, &headers).await?;
+            handlers::delete_op::<Users>(state, agent, base, &need_id(id)?, &headers).await?;
             Ok((StatusCode::NO_CONTENT, None))
         }
         ("DELETE", Target::Groups(id)) => {
-            groups::delete_op(state, agent, base, &need_id(id)?, &headers).await?;
+            handlers::delete_op::<Groups>(state, agent, base, &need_id(id)?, &headers).await?;
             Ok((StatusCode::NO_CONTENT, None))
         }
         (method, _) => Err(ScimApiError(ScimError::invalid_syntax(format!(

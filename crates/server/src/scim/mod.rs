@@ -11,6 +11,8 @@ mod discovery;
 mod error;
 mod etag;
 mod groups;
+mod handlers;
+mod kind;
 mod query;
 mod resource;
 mod search;
@@ -25,6 +27,8 @@ use serde_json::{Map, Value};
 
 use crate::state::AppState;
 use error::{ScimApiError, invalid_syntax, unknown_endpoint};
+use groups::Groups;
+use users::Users;
 
 /// Both SCIM base paths.
 pub fn router() -> Router<AppState> {
@@ -35,23 +39,29 @@ pub fn router() -> Router<AppState> {
 
 fn endpoints() -> Router<AppState> {
     Router::new()
-        .route("/Users", get(users::list).post(users::create))
+        .route(
+            "/Users",
+            get(handlers::list::<Users>).post(handlers::create::<Users>),
+        )
         .route("/Users/.search", post(search::users))
         .route(
             "/Users/{id}",
-            get(users::get)
-                .put(users::replace)
-                .patch(users::patch)
-                .delete(users::delete),
+            get(handlers::get::<Users>)
+                .put(handlers::replace::<Users>)
+                .patch(handlers::patch::<Users>)
+                .delete(handlers::delete::<Users>),
         )
-        .route("/Groups", get(groups::list).post(groups::create))
+        .route(
+            "/Groups",
+            get(handlers::list::<Groups>).post(handlers::create::<Groups>),
+        )
         .route("/Groups/.search", post(search::groups))
         .route(
             "/Groups/{id}",
-            get(groups::get)
-                .put(groups::replace)
-                .patch(groups::patch)
-                .delete(groups::delete),
+            get(handlers::get::<Groups>)
+                .put(handlers::replace::<Groups>)
+                .patch(handlers::patch::<Groups>)
+                .delete(handlers::delete::<Groups>),
         )
         .route("/.search", post(search::root))
         .route("/Bulk", post(bulk::bulk))

@@ -6,30 +6,37 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use accountd_scim::query::list_response;
+use serde_json::{Map, Value};
 
 use super::auth::ScimAuth;
 use super::body::{ScimBody, scim_json};
 use super::error::ScimResult;
 use super::groups::Groups;
+use super::kind::{Resources, ScimKind};
 use super::query::{self, ListParams, Lister};
 use super::users::Users;
 use crate::state::AppState;
+
+/// POST `/<Kind>/.search`: a listing of one kind, its query in the body.
+async fn one_kind<K: ScimKind>(
+    state: &AppState,
+    auth: &ScimAuth,
+    body: &Map<String, Value>,
+) -> ScimResult<Response> {
+    let params = ListParams::from_search(body)?;
+    let resources = Resources::<K>::new(state, &auth.agent, &auth.base);
+    Ok(scim_json(
+        StatusCode::OK,
+        &query::list(&resources, &params).await?,
+    ))
+}
 
 pub async fn users(
     State(state): State<AppState>,
     auth: ScimAuth,
     ScimBody(body): ScimBody,
 ) -> ScimResult<Response> {
-    let params = ListParams::from_search(&body)?;
-    let users = Users {
-        state: &state,
-        agent: &auth.agent,
-        base: &auth.base,
-    };
-    Ok(scim_json(
-        StatusCode::OK,
-        &query::list(&users, &params).await?,
-    ))
+    one_kind::<Users>(&state, &auth, &body).await
 }
 
 pub async fn groups(
@@ -37,16 +44,7 @@ pub async fn groups(
     auth: ScimAuth,
     ScimBody(body): ScimBody,
 ) -> ScimResult<Response> {
-    let params = ListParams::from_search(&body)?;
-    let groups = Groups {
-        state: &state,
-        agent: &auth.agent,
-        base: &auth.base,
-    };
-    Ok(scim_json(
-        StatusCode::OK,
-        &query::list(&groups, &params).await?,
-    ))
+    one_kind::<Groups>(&state, &auth, &body).await
 }
 
 pub async fn root(
@@ -55,16 +53,8 @@ pub async fn root(
     ScimBody(body): ScimBody,
 ) -> ScimResult<Response> {
     let params = ListParams::from_search(&body)?;
-    let users = Users {
-        state: &state,
-        agent: &auth.agent,
-        base: &auth.base,
-    };
-    let groups = Groups {
-        state: &state,
-        agent: &auth.agent,
-        base: &auth.base,
-    };
+    let users = Resources::<Users>::new(&state, &auth.agent, &auth.base);
+    let groups = Resources::<Groups>::new(&state, &auth.agent, &auth.base);
     let (user_window, user_total) = query::find(&users, &params).await?;
     // The groups' part of the window starts where the users end.
     let mut group_params = params.clone();
