@@ -16,6 +16,7 @@ use super::body::{ScimBody, scim_json};
 use super::discovery::BULK_MAX_OPERATIONS;
 use super::error::{ScimApiError, ScimResult};
 use super::groups::Groups;
+use super::kind::ScimKind;
 use super::users::Users;
 use super::{attrs, handlers};
 use crate::state::AppState;
@@ -85,96 +86,76 @@ async fn run(
     if let Some(version) = version.and_then(|v| HeaderValue::from_str(v).ok()) {
         headers.insert(header::IF_MATCH, version);
     }
-    let need_data = || {
-        data.clone().ok_or_else(|| {
-            ScimApiError(ScimError::invalid_syntax(format!("{method} needs 'data'")))
-        })
+    let operation = Operation {
+        state,
+        auth,
+        method: method.to_ascii_uppercase(),
+        path,
+        headers,
+        data,
     };
-    let need_id = |id: Option<&str>| {
-        id.map(str::to_owned).ok_or_else(|| {
-            ScimApiError(ScimError::invalid_path(format!(
-                "{method} needs a resource path such as /Users/{{id}}"
-            )))
-        })
-    };
-    let (agent, base) = (&auth.agent, auth.base.as_str());
-    let method = method.to_ascii_uppercase();
-    match (method.as_str(), target(path)?) {
-        ("POST", Target::Users(None)) => Ok((
-            StatusCode::CREATED,
-            Some(handlers::create_op::<Users>(state, agent, base, &need_data()?).await?),
-        )),
-        ("POST", Target::Groups(None)) => Ok((
-            StatusCode::CREATED,
-            Some(handlers::create_op::<Groups>(state, agent, base, &need_data()?).await?),
-        )),
-        ("PUT", Target::Users(id)) => Ok((
-            StatusCode::OK,
-            Some(
-                handlers::replace_op::<Users>(
-                    state,
-                    agent,
-                    base,
-                    &need_id(id)?,
-                    &headers,
-                    &need_data()?,
-                )
-                .await?,
-            ),
-        )),
-        ("PUT", Target::Groups(id)) => Ok((
-            StatusCode::OK,
-            Some(
-                handlers::replace_op::<Groups>(
-                    state,
-                    agent,
-                    base,
-                    &need_id(id)?,
-                    &headers,
-                    &need_data()?,
-                )
-                .await?,
-            ),
-        )),
-        ("PATCH", Target::Users(id)) => Ok((
-            StatusCode::OK,
-            Some(
-                handlers::patch_op::<Users>(
-                    state,
-                    agent,
-                    base,
-                    &need_id(id)?,
-                    &headers,
-                    need_data()?,
-                )
-                .await?,
-            ),
-        )),
-        ("PATCH", Target::Groups(id)) => Ok((
-            StatusCode::OK,
-            Some(
-                handlers::patch_op::<Groups>(
-                    state,
-                    agent,
-                    base,
-                    &need_id(id)?,
-                    &headers,
-                    need_data()?,
-                )
-                .await?,
-            ),
-        )),
-        ("DELETE", Target::Users(id)) => {
-            handlers::delete_op::<Users>(state, agent, base, &need_id(id)?, &headers).await?;
-            Ok((StatusCode::NO_CONTENT, None))
+    match target(path)? {
+        Target::Users(id) => operation.run::<Users>(id).await,
+        Target::Groups(id) => operation.run::<Groups>(id).await,
+    }
+}
+
+/// A bulk operation, once its target's kind is known.
+struct Operation<'a> {
+    state: &'a AppState,
+    auth: &'a ScimAuth,
+    /// Upper case.
+    method: String,
+    path: &'a str,
+    /// `If-Match` from the operation's `version`.
+    headers: HeaderMap,
+    data: Option<Map<String, Value>>,
+}
+
+impl Operation<'_> {
+    async fn run<K: ScimKind>(
+        self,
+        id: Option<&str>,
+    ) -> Result<(StatusCode, Option<Value>), ScimApiError> {
+        let method = self.method.as_str();
+        let need_data = || {
+            self.data.clone().ok_or_else(|| {
+                ScimApiError(ScimError::invalid_syntax(format!("{method} needs 'data'")))
+            })
+        };
+        let need_id = || {
+            id.map(str::to_owned).ok_or_else(|| {
+                ScimApiError(ScimError::invalid_path(format!(
+                    "{method} needs a resource path such as /Users/{{id}}"
+                )))
+            })
+        };
+        let (state, headers) = (self.state, &self.headers);
+        let (agent, base) = (&self.auth.agent, self.auth.base.as_str());
+        match (method, id) {
+            ("POST", None) => Ok((
+                StatusCode::CREATED,
+                Some(handlers::create_op::<K>(state, agent, base, &need_data()?).await?),
+            )),
+            ("PUT", _) => {
+                let (id, data) = (need_id()?, need_data()?);
+                let replaced = handlers::replace_op::<K>(state, agent, base, &id, headers, &data);
+                Ok((StatusCode::OK, Some(replaced.await?)))
+            }
+            ("PATCH", _) => {
+                let (id, data) = (need_id()?, need_data()?);
+                let patched = handlers::patch_op::<K>(state, agent, base, &id, headers, data);
+                Ok((StatusCode::OK, Some(patched.await?)))
+            }
+            ("DELETE", _) => {
+                handlers::delete_op::<K>(state, agent, base, &need_id()?, headers).await?;
+                Ok((StatusCode::NO_CONTENT, None))
+            }
+            (method, _) => Err(ScimApiError(ScimError::invalid_syntax(format!(
+                "'{method} {}' is not a bulk operation: POST on a collection, or PUT, PATCH or DELETE on a resource",
+                self.path
+            )))),
         }
-        ("DELETE", Target::Groups(id)) => {
-            handlers::delete_op::<Groups>(state, agent, base, &need_id(id)?, &headers).await?;
-            Ok((StatusCode::NO_CONTENT, None))
-        }
-        (method, _) => Err(ScimApiError(ScimError::invalid_syntax(format!(
-            "'{method} {path}' is not a bulk operation: POST on a collection, or PUT, PATCH or DELETE on a resource"
-        )))),
     }
 }
 
