@@ -842,3 +842,79 @@ async fn bulk_resolves_bulk_id_references_in_operation_paths() {
     assert_eq!(user.groups, vec![gid.clone()]);
     assert_eq!(rest_members(&s.rest, &gid).await, vec![uid]);
 }
+
+/// Every method on every kind through `/Bulk`, and each way an operation can be malformed: the
+/// malformed ones fail alone with a 400 saying what is missing, the others apply.
+#[tokio::test]
+async fn bulk_runs_each_method_on_both_kinds_and_refuses_malformed_operations() {
+    let s = scim_setup().await;
+    let user = s
+        .scim
+        .create("/Users", &user_body("bulky@example.com", "Bul", "Ky"))
+        .await;
+    let uid = id(&user);
+    let group = s
+        .scim
+        .create("/Groups", &group_body("Bulk Team", &[]))
+        .await;
+    let gid = id(&group);
+    let (_, response) = ok(
+        s.scim
+            .post(
+                "/Bulk",
+                &json!({
+                    "schemas": [BULK_REQUEST],
+                    "Operations": [
+                        {"method": "PUT", "path": format!("/Groups/{gid}"),
+                         "data": {"schemas": [GROUP_SCHEMA], "displayName": "Renamed Team",
+                                  "members": [{"value": uid}]}},
+                        {"method": "PATCH", "path": format!("/Users/{uid}"),
+                         "data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                  "Operations": [{"op": "replace", "path": "name.givenName", "value": "Patched"}]}},
+                        {"method": "POST", "path": format!("/Users/{uid}"), "bulkId": "x",
+                         "data": {"schemas": [USER_SCHEMA], "userName": "nope@example.com"}},
+                        {"method": "PUT", "path": "/Groups",
+                         "data": {"schemas": [GROUP_SCHEMA], "displayName": "No Id"}},
+                        {"method": "PATCH", "path": format!("/Groups/{gid}")},
+                        {"method": "DELETE", "path": format!("/Users/{uid}")}
+                    ]
+                }),
+            )
+            .await,
+        200,
+    )
+    .await;
+    let results = response["Operations"].as_array().unwrap();
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["200", "200", "400", "400", "400", "204"],
+        "{response}"
+    );
+    let details: Vec<String> = results[2..5]
+        .iter()
+        .map(|r| {
+            r["response"]["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert!(
+        details[0].contains("is not a bulk operation"),
+        "{details:?}"
+    );
+    assert!(
+        details[1].contains("PUT needs a resource path"),
+        "{details:?}"
+    );
+    assert!(details[2].contains("PATCH needs 'data'"), "{details:?}");
+    // The PUT renamed the group and set its members; the PATCH landed before the DELETE.
+    let renamed = s.scim.get_ok(&format!("/Groups/{gid}")).await;
+    assert_eq!(renamed["displayName"], "Renamed Team");
+    assert_eq!(member_values(&renamed), Vec::<String>::new());
+    crate::common::api_error(s.rest.get_user(&uid).await, 404);
+}
