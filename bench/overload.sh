@@ -11,6 +11,7 @@
 # Bounded: three phases of PHASE seconds; loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 USERS=${USERS:-100000}
 PHASE=${PHASE:-15}
@@ -49,14 +50,7 @@ TOKEN=$(curl -s -u dt0s02.OVERLOAD:dt0s02.OVERLOAD.SECRET $BASE/sso/oauth2/token
 API=$BASE/iam/v1/accounts/$ACCOUNT
 curl -s -H "Authorization: Bearer $TOKEN" "$API/users?pageSize=1000" | grep -o '"uid":"[^"]*"' | cut -d'"' -f4 > "$WORK/uids.txt"
 PROBE_UID=$(head -n 1 "$WORK/uids.txt")
-cat > "$WORK/get_user.lua" <<LUA
-local uids = {}
-for line in io.lines("$WORK/uids.txt") do uids[#uids + 1] = line end
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-request = function()
-  return wrk.format("GET", "/iam/v1/accounts/$ACCOUNT/users/" .. uids[math.random(#uids)])
-end
-LUA
+get_user_lua "$WORK/uids.txt" "$TOKEN" "$ACCOUNT" > "$WORK/get_user.lua"
 
 # One line a second: elapsed seconds, anonymous RSS (MB), total RSS (MB), threads, open
 # descriptors, and the status and latency (ms) of one probe request made alongside the load.

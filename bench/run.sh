@@ -15,6 +15,7 @@
 # bench/results/latest.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 USERS=${USERS:-1000000}
 DURATION=${DURATION:-10}
@@ -85,18 +86,6 @@ rss_mb() { awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.1f MB anon + %.
 RSS_IDLE=$(rss_mb "$ACCOUNTD_PID")
 SCIM_TOKEN=dt0s01.BENCHSCIM.BENCHSCIMSECRET0123456789
 
-# get_user_lua UIDS TOKEN: a wrk script asking for users picked at random from the file UIDS.
-get_user_lua() {
-  cat <<LUA
-local uids = {}
-for line in io.lines("$1") do uids[#uids + 1] = line end
-wrk.headers["Authorization"] = "Bearer $2"
-request = function()
-  return wrk.format("GET", "/iam/v1/accounts/$ACCOUNT/users/" .. uids[math.random(#uids)])
-end
-LUA
-}
-
 # prepare DIR PORT: a token, 1,000 real uids and emails, a group, a deep page key and the wrk
 # scripts of every scenario against the accountd on PORT, in DIR.
 prepare() {
@@ -126,8 +115,8 @@ prepare() {
   cat > "$dir/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
-  get_user_lua "$dir/uids.txt" "$token" > "$dir/get_user.lua"
-  get_user_lua "$dir/spread_uids.txt" "$token" > "$dir/get_user_spread.lua"
+  get_user_lua "$dir/uids.txt" "$token" "$ACCOUNT" > "$dir/get_user.lua"
+  get_user_lua "$dir/spread_uids.txt" "$token" "$ACCOUNT" > "$dir/get_user_spread.lua"
   cat > "$dir/token.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "grant_type=client_credentials"

@@ -87,6 +87,28 @@ fn rounds() -> usize {
 }
 
 /// A random delay between 30 and 330 ms, so each round is killed at a different moment.
+/// `POST` (a new user) or `PUT` (its new state, by email) of the user `email`, named `first last`.
+async fn send_user(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    method: reqwest::Method,
+    email: &str,
+    (first, last): (&str, &str),
+) -> reqwest::Result<reqwest::Response> {
+    let users = format!("{base}/iam/v1/accounts/{ACCOUNT}/users");
+    let url = if method == reqwest::Method::PUT {
+        format!("{users}/{email}")
+    } else {
+        users
+    };
+    http.request(method, url)
+        .bearer_auth(token)
+        .json(&serde_json::json!({"email": email, "firstName": first, "lastName": last}))
+        .send()
+        .await
+}
+
 fn random_delay() -> Duration {
     let bytes = uuid::Uuid::new_v4().into_bytes();
     Duration::from_millis(30 + u64::from(u16::from_le_bytes([bytes[0], bytes[1]]) % 300))
@@ -116,25 +138,34 @@ async fn acknowledged_writes_survive_kill_9() {
                 for n in 0.. {
                     // Create a user, then update it: both must survive once acknowledged.
                     let email = format!("r{round}-w{writer}-n{n}@example.com");
-                    let users = format!("{base}/iam/v1/accounts/{ACCOUNT}/users");
-                    let created = http
-                        .post(&users)
-                        .bearer_auth(&token)
-                        .json(&serde_json::json!({"email": email, "firstName": "Crash", "lastName": "Test"}))
-                        .send()
-                        .await;
+                    let created = send_user(
+                        &http,
+                        &base,
+                        &token,
+                        reqwest::Method::POST,
+                        &email,
+                        ("Crash", "Test"),
+                    )
+                    .await;
                     match created {
-                        Ok(response) if response.status().is_success() => acked.lock().await.0.push(email.clone()),
+                        Ok(response) if response.status().is_success() => {
+                            acked.lock().await.0.push(email.clone())
+                        }
                         _ => return,
                     }
-                    let updated = http
-                        .put(format!("{users}/{email}"))
-                        .bearer_auth(&token)
-                        .json(&serde_json::json!({"email": email, "firstName": "Crash", "lastName": "Updated"}))
-                        .send()
-                        .await;
+                    let updated = send_user(
+                        &http,
+                        &base,
+                        &token,
+                        reqwest::Method::PUT,
+                        &email,
+                        ("Crash", "Updated"),
+                    )
+                    .await;
                     match updated {
-                        Ok(response) if response.status().is_success() => acked.lock().await.1.push(email),
+                        Ok(response) if response.status().is_success() => {
+                            acked.lock().await.1.push(email)
+                        }
                         _ => return,
                     }
                 }
@@ -242,12 +273,15 @@ async fn sigterm_finishes_in_flight_requests_then_exits_0() {
         writers.spawn(async move {
             for n in 0.. {
                 let email = format!("term-w{writer}-n{n}@example.com");
-                let created = http
-                    .post(format!("{base}/iam/v1/accounts/{ACCOUNT}/users"))
-                    .bearer_auth(&token)
-                    .json(&serde_json::json!({"email": email, "firstName": "Term", "lastName": "Test"}))
-                    .send()
-                    .await;
+                let created = send_user(
+                    &http,
+                    &base,
+                    &token,
+                    reqwest::Method::POST,
+                    &email,
+                    ("Term", "Test"),
+                )
+                .await;
                 // A transport error is the server having stopped: this writer is done.
                 let Ok(response) = created else { return };
                 let status = response.status();
