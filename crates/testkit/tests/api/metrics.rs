@@ -44,3 +44,43 @@ async fn metrics_count_requests_token_grants_and_store_reads() {
         assert!(text.contains(expected), "missing {expected} in:\n{text}");
     }
 }
+
+/// On SQLite, user reads by uid count as hits or misses of the user cache: the first read after a
+/// write misses, the next one hits.
+#[tokio::test]
+async fn user_cache_hits_and_misses_are_counted_on_sqlite() {
+    let (app, _account, client) = crate::common::setup().await;
+    if app.backend() != "sqlite" {
+        eprintln!(
+            "skipped: the user cache is SQLite's, and the database is {}",
+            app.backend()
+        );
+        return;
+    }
+    let created = client
+        .create_user(&crate::common::user_request(
+            "cached@example.com",
+            "Ca",
+            "Che",
+            None,
+        ))
+        .await
+        .unwrap();
+    client.get_user(&created.uid).await.unwrap();
+    client.get_user(&created.uid).await.unwrap();
+    let text = app
+        .http()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        r#"store_user_cache_total{result="miss"}"#,
+        r#"store_user_cache_total{result="hit"}"#,
+    ] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+}
