@@ -60,55 +60,62 @@ pub fn from_millis(ms: i64) -> OffsetDateTime {
 }
 
 /// RFC 3339 with millisecond precision and a `Z` offset, e.g. `2025-03-15T14:30:00.000Z`.
-///
-/// Written digit by digit into one 24-byte allocation: two of these per user in every response
-/// made `format!`'s machinery a visible part of a listing's time.
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    let year = t.year();
-    if !(0..=9999).contains(&year) {
-        // Outside RFC 3339's four-digit years: not produced by our clocks, but never panic.
-        return format!(
-            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.millisecond()
-        );
+    match rfc3339_bytes(t) {
+        // Every byte written by `rfc3339_bytes` is an ASCII digit or separator.
+        Some(bytes) => bytes.iter().map(|b| char::from(*b)).collect(),
+        None => {
+            let t = t.to_offset(time::UtcOffset::UTC);
+            // Outside RFC 3339's four-digit years: not produced by our clocks, but never panic.
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.millisecond()
+            )
+        }
     }
-    let mut out = String::with_capacity(24);
-    push_digits(&mut out, year.unsigned_abs(), 4);
-    out.push('-');
-    push_digits(&mut out, u32::from(u8::from(t.month())), 2);
-    out.push('-');
-    push_digits(&mut out, u32::from(t.day()), 2);
-    out.push('T');
-    push_digits(&mut out, u32::from(t.hour()), 2);
-    out.push(':');
-    push_digits(&mut out, u32::from(t.minute()), 2);
-    out.push(':');
-    push_digits(&mut out, u32::from(t.second()), 2);
-    out.push('.');
-    push_digits(&mut out, u32::from(t.millisecond()), 3);
-    out.push('Z');
-    out
 }
 
-/// Appends `value` as exactly `width` decimal digits (zero-padded; higher digits dropped).
-fn push_digits(out: &mut String, value: u32, width: u32) {
-    let mut divisor = 10u32.pow(width.saturating_sub(1));
-    while divisor > 0 {
-        let digit = (value / divisor) % 10;
-        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
-        divisor /= 10;
+/// The 24 ASCII bytes of [`rfc3339`], on the stack; `None` for a year outside 0..=9999.
+///
+/// Written digit by digit from one calendar-date and one time-of-day computation: two of these
+/// per user in every response made `format!`'s machinery, and then `time`'s per-field
+/// accessors, a visible part of a listing's time.
+pub fn rfc3339_bytes(t: OffsetDateTime) -> Option<[u8; 24]> {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let (year, month, day) = t.to_calendar_date();
+    let year = u32::try_from(year).ok().filter(|year| *year <= 9999)?;
+    let (hour, minute, second, milli) = t.to_hms_milli();
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    put_digits(&mut out[0..4], year);
+    put_digits(&mut out[5..7], u32::from(u8::from(month)));
+    put_digits(&mut out[8..10], u32::from(day));
+    put_digits(&mut out[11..13], u32::from(hour));
+    put_digits(&mut out[14..16], u32::from(minute));
+    put_digits(&mut out[17..19], u32::from(second));
+    put_digits(&mut out[20..23], u32::from(milli));
+    Some(out)
+}
+
+/// Writes `value` as exactly `slot.len()` decimal digits (zero-padded; higher digits dropped).
+fn put_digits(slot: &mut [u8], mut value: u32) {
+    for byte in slot.iter_mut().rev() {
+        *byte = b'0' + u8::try_from(value % 10).unwrap_or(0);
+        value /= 10;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 2 BC began this many milliseconds before the epoch (year -1 in RFC 3339's numbering).
+    const YEAR_MINUS_ONE: i64 = -62_198_755_200_000;
 
     #[test]
     fn rfc3339_matches_the_formatted_form_everywhere() {
@@ -121,6 +128,7 @@ mod tests {
             951_782_400_000,
             253_402_300_799_999,
             -1_000,
+            YEAR_MINUS_ONE,
         ] {
             let t = from_millis(ms);
             let expected = format!(
@@ -138,6 +146,12 @@ mod tests {
         assert_eq!(
             rfc3339(from_millis(1_742_049_000_123)),
             "2025-03-15T14:30:00.123Z"
+        );
+        // A negative year has no four-digit form: the bytes refuse it, the string still renders it.
+        assert_eq!(rfc3339_bytes(from_millis(YEAR_MINUS_ONE)), None);
+        assert_eq!(
+            rfc3339(from_millis(YEAR_MINUS_ONE)),
+            "-001-01-01T00:00:00.000Z"
         );
     }
 }

@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod config;
 mod error;
 mod extract;
+mod json_bytes;
 pub mod logging;
 mod mail;
 pub mod metrics;
@@ -12,7 +13,6 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 mod scim;
-mod sized_json;
 mod state;
 mod wire;
 

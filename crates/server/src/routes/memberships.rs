@@ -4,7 +4,6 @@
 
 use accountd_core::memberships::UserGroupsChange;
 use accountd_proto::memberships::GroupMembers;
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,6 +11,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, JsonArray, UserGroupsBody, account_path};
+use crate::json_bytes::JsonBytes;
 use crate::openapi::{AccountUuid, GroupId, TAG_MEMBERSHIPS, UserId};
 use crate::state::AppState;
 use crate::wire;
@@ -69,13 +69,10 @@ async fn list_group_members(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, group)): Path<(String, String)>,
-) -> ApiResult<Json<GroupMembers>> {
+) -> ApiResult<JsonBytes> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let members = app.core.list_group_members(&access, &group).await?;
-    Ok(Json(GroupMembers {
-        count: u64::try_from(members.len()).unwrap_or(u64::MAX),
-        items: members.into_iter().map(wire::user).collect(),
-    }))
+    Ok(JsonBytes(wire::user_json::group_members(&members)))
 }
 
 /// Remove a user from a group

@@ -10,8 +10,8 @@ use utoipa_axum::routes;
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody, ListParams, account_path};
+use crate::json_bytes::JsonBytes;
 use crate::openapi::{AccountUuid, PageQuery, TAG_USERS, UserId};
-use crate::sized_json::{SizedJson, USER_BYTES};
 use crate::state::AppState;
 use crate::wire;
 
@@ -77,7 +77,7 @@ async fn list_users(
     Auth(principal): Auth,
     Path(account): Path<String>,
     RawQuery(query): RawQuery,
-) -> ApiResult<SizedJson<UserCollection>> {
+) -> ApiResult<JsonBytes> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let params = ListParams::parse(query.as_deref())?;
     let listing = app
@@ -92,15 +92,11 @@ async fn list_users(
             params.service_users,
         )
         .await?;
-    let capacity = USER_BYTES * (listing.items.len() + 1);
-    Ok(SizedJson {
-        value: UserCollection {
-            next_page_key: listing.next_page_key,
-            total_count: listing.total,
-            items: listing.items.into_iter().map(wire::user).collect(),
-        },
-        capacity,
-    })
+    Ok(JsonBytes(wire::user_json::user_collection(
+        listing.next_page_key.as_deref(),
+        listing.total,
+        &listing.items,
+    )))
 }
 
 /// Dynatrace Create User
@@ -151,12 +147,10 @@ async fn get_user(
     State(app): State<AppState>,
     Auth(principal): Auth,
     Path((account, user)): Path<(String, String)>,
-) -> ApiResult<SizedJson<User>> {
+) -> ApiResult<JsonBytes> {
     let access = principal.idm_reader(account_path(&account)?)?;
-    Ok(SizedJson {
-        value: wire::user(app.core.get_user(&access, &user).await?),
-        capacity: USER_BYTES,
-    })
+    let user = app.core.get_user(&access, &user).await?;
+    Ok(JsonBytes(wire::user_json::user(&user)))
 }
 
 /// Dynatrace Update User

@@ -5,6 +5,8 @@ use accountd_core::clock::rfc3339;
 use accountd_core::model;
 use accountd_proto as proto;
 
+pub mod user_json;
+
 pub fn user(user: model::User) -> proto::User {
     proto::User {
         uid: user.uid.to_string(),
