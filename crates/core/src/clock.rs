@@ -54,8 +54,13 @@ pub fn to_millis(t: OffsetDateTime) -> i64 {
 }
 
 /// Inverse of [`to_millis`]; out-of-range values clamp to the epoch rather than fail.
+///
+/// Whole seconds, then the milliseconds: the nanosecond constructor divides an `i128`, which
+/// was a visible part of decoding a page of users (two timestamps each).
 pub fn from_millis(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+    let milli = u16::try_from(ms.rem_euclid(1000)).unwrap_or(0);
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .and_then(|t| t.replace_millisecond(milli))
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -116,6 +121,33 @@ mod tests {
 
     /// 2 BC began this many milliseconds before the epoch (year -1 in RFC 3339's numbering).
     const YEAR_MINUS_ONE: i64 = -62_198_755_200_000;
+
+    #[test]
+    fn millis_round_trip_on_both_sides_of_the_epoch_and_clamp_outside_the_calendar() {
+        for ms in [
+            0_i64,
+            1,
+            999,
+            1_000,
+            -1,
+            -999,
+            -1_000,
+            -1_001,
+            1_742_049_000_123,
+            YEAR_MINUS_ONE,
+        ] {
+            let t = from_millis(ms);
+            assert_eq!(to_millis(t), ms, "{ms}");
+            assert_eq!(
+                t,
+                OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+                    .expect("in range"),
+                "{ms}"
+            );
+        }
+        assert_eq!(from_millis(i64::MAX), OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(from_millis(i64::MIN), OffsetDateTime::UNIX_EPOCH);
+    }
 
     #[test]
     fn rfc3339_matches_the_formatted_form_everywhere() {
