@@ -313,24 +313,25 @@ pub fn list(
     )?;
     let mut found = fetched.rows;
     if let (Some((_, first)), Some((_, last))) = (found.first(), found.last()) {
-        // One range query for the memberships of the whole page, not one per user. CROSS JOIN
-        // keeps memberships as the outer loop: a range of its primary key, already in the order
-        // asked for (driven from the account's groups instead, SQLite sorted every page). Page
-        // and memberships are both ordered by user, so they are merged in one pass.
+        // One range of the memberships' primary key for the whole page, not a query per user,
+        // already in the order asked for (user, then group creation). Page and memberships are
+        // both ordered by user, so they are merged in one pass. The range can hold users of other
+        // accounts or kinds, whose rows are skipped.
         let mut stmt = conn.prepare_cached(
-            "SELECT m.user_seq, g.gid FROM memberships m CROSS JOIN user_groups g ON g.seq = m.group_seq \
-             WHERE m.user_seq BETWEEN ?1 AND ?2 AND g.account_id = ?3 ORDER BY m.user_seq, m.group_seq",
+            "SELECT user_seq, group_seq FROM memberships WHERE user_seq BETWEEN ?1 AND ?2 \
+             ORDER BY user_seq, group_seq",
         )?;
-        let memberships = stmt.query_map(params![first, last, account_text], |row| {
-            Ok((row.get::<_, i64>(0)?, rows::group_id(row, 1)?))
+        let memberships = stmt.query_map(params![first, last], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
         })?;
+        let mut group_ids = GroupIds::new(conn, &account_text);
         let mut users = found.iter_mut().peekable();
         for membership in memberships {
-            let (user_seq, group) = membership?;
-            // Skip users without groups, and rows of users not on the page (another kind).
+            let (user_seq, group_seq) = membership?;
             while users.next_if(|(_, seq)| *seq < user_seq).is_some() {}
             if let Some((user, seq)) = users.peek_mut()
                 && *seq == user_seq
+                && let Some(group) = group_ids.get(group_seq)?
             {
                 user.groups.push(group);
             }
@@ -341,6 +342,38 @@ pub fn list(
         next_after: fetched.next_after,
         total: fetched.total,
     })
+}
+
+/// The ids of the groups on one page, each read once: a page's users share a few groups, and
+/// joining every membership to its group was a row read and a UUID parse per membership.
+struct GroupIds<'c> {
+    conn: &'c Connection,
+    account: &'c str,
+    known: std::collections::HashMap<i64, Option<GroupId>>,
+}
+
+impl<'c> GroupIds<'c> {
+    fn new(conn: &'c Connection, account: &'c str) -> Self {
+        Self {
+            conn,
+            account,
+            known: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The id of the group `seq`; `None` when it is not a group of this account.
+    fn get(&mut self, seq: i64) -> rusqlite::Result<Option<GroupId>> {
+        if let Some(known) = self.known.get(&seq) {
+            return Ok(*known);
+        }
+        let id = self
+            .conn
+            .prepare_cached("SELECT gid FROM user_groups WHERE seq = ?1 AND account_id = ?2")?
+            .query_row(params![seq, self.account], |row| rows::group_id(row, 0))
+            .optional()?;
+        self.known.insert(seq, id);
+        Ok(id)
+    }
 }
 
 fn is_service_user(conn: &Connection, user: &User) -> rusqlite::Result<bool> {

@@ -36,6 +36,7 @@ macro_rules! conformance_tests {
             unknown_group_ids_are_invalid_and_nothing_is_applied,
             replace_user_sets_memberships_exactly_and_keeps_status,
             keyset_paging_returns_every_user_once,
+            paged_users_carry_their_own_groups_among_other_accounts_users,
             listing_users_by_email_finds_at_most_one,
             user_status_changes_respect_the_allowed_sources,
             a_user_read_again_reflects_every_write_in_between,

@@ -356,3 +356,85 @@ pub async fn a_user_read_again_reflects_every_write_in_between(store: Arc<dyn St
     assert_eq!(read(uid).await, None);
     assert_eq!(read(new_email).await, None);
 }
+
+/// A page's users carry exactly their own groups, in group creation order, while users of another
+/// account and service users (with groups of their own) were created in between: the page's
+/// memberships are read as one range of users, which holds theirs too.
+pub async fn paged_users_carry_their_own_groups_among_other_accounts_users(store: Arc<dyn Store>) {
+    use accountd_core::ids::GroupId;
+    use accountd_core::model::ServiceUser;
+    let acc = account(&*store).await;
+    let other = account(&*store).await;
+    let mut ours = Vec::new();
+    for n in 0..4 {
+        let g = group(&format!("ours {n}"));
+        store.create_group(acc, &g, &ctx()).await.expect("group");
+        ours.push(g.id);
+    }
+    let theirs = group("theirs");
+    store
+        .create_group(other, &theirs, &ctx())
+        .await
+        .expect("group");
+    let mut expected: Vec<(String, Vec<GroupId>)> = Vec::new();
+    for n in 0..11_usize {
+        // 0 to 3 of our groups, given in reverse: the store keeps creation order.
+        let groups: Vec<GroupId> = ours.iter().copied().skip(n % 4).collect();
+        let email = format!("u{n}@ours.co");
+        let mut given = groups.clone();
+        given.reverse();
+        store
+            .create_user(acc, &user(&email, given), &ctx())
+            .await
+            .expect("user");
+        expected.push((email, groups));
+        store
+            .create_user(
+                other,
+                &user(&format!("u{n}@theirs.co"), vec![theirs.id]),
+                &ctx(),
+            )
+            .await
+            .expect("their user");
+        if n % 3 == 0 {
+            let uid = UserId::generate();
+            let own = group(&format!("Service user {uid}"));
+            let service_user = ServiceUser {
+                uid,
+                email: Email::parse(&format!("{uid}@service.sso.dynatrace.com")).expect("email"),
+                name: format!("svc{n}"),
+                description: String::new(),
+                group: Some(own.id),
+                status: UserStatus::Active,
+                created_at: now(),
+            };
+            store
+                .create_service_user(acc, &service_user, &own, &ctx())
+                .await
+                .expect("service user");
+        }
+    }
+    let mut listed = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_users(acc, &PageQuery { after, limit: 4 }, &UserFilter::default())
+            .await
+            .expect("page");
+        for u in page.items {
+            // The same groups as a single read of the user gives.
+            let alone = store
+                .get_user(acc, &UserRef::Uid(u.uid))
+                .await
+                .expect("get")
+                .expect("user");
+            assert_eq!(u.groups, alone.groups, "{}", u.email.as_str());
+            listed.push((u.email.as_str().to_owned(), u.groups));
+        }
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(listed, expected);
+}
