@@ -31,6 +31,7 @@ BASELINE_PORT=${BASELINE_PORT:-8699}
 ACCOUNT=7e1f0c2a-3c44-4b8a-9a55-0c1e2f3a4b5c
 BASE=http://127.0.0.1:$ACCOUNTD_PORT
 RESULTS=bench/results
+mkdir -p "$WORK"
 mkdir -p "$RESULTS"
 
 command -v wrk >/dev/null || { echo "bench: installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null; }
