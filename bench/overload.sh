@@ -18,6 +18,7 @@ PHASE=${PHASE:-15}
 NORMAL=${NORMAL:-64}
 OVERLOAD=$((NORMAL * 10))
 WORK=${WORK:-$(mktemp -d /tmp/accountd-overload.XXXXXX)}
+mkdir -p "$WORK"
 PORT=${PORT:-8692}
 ACCOUNT=7e1f0c2a-3c44-4b8a-9a55-0c1e2f3a4b5c
 BASE=http://127.0.0.1:$PORT
