@@ -84,10 +84,27 @@ pub enum GroupsChange {
     Replace(Vec<GroupId>),
 }
 
+/// A backend's connections at one moment, for the metrics (`store_pool_*`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// The most connections the backend opens for requests.
+    pub max_size: usize,
+    /// Connections open now, in use or idle.
+    pub open: usize,
+    /// Connections serving a request now.
+    pub in_use: usize,
+    /// Requests waiting for a connection because every one is in use.
+    pub waiting: usize,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Short backend name for `/readyz` and logs (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
+
+    /// The state of the connections requests are served from (on SQLite the read connections;
+    /// its one writer thread is not a pool).
+    fn pool_status(&self) -> PoolStatus;
 
     /// Succeeds when the database answers a trivial query.
     async fn ping(&self) -> Result<()>;

@@ -1,11 +1,13 @@
 //! Prometheus metrics (`GET /metrics`): requests by route and status with a latency histogram,
 //! token grants and failures, rate-limit rejections, and the store's read/write latency, write
-//! batch sizes and busy read connections (recorded by the store crate).
+//! batch sizes and busy read connections (recorded by the store crate), and the store's
+//! connection pool (read from the store at each scrape).
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use axum::extract::MatchedPath;
+use accountd_core::store::PoolStatus;
+use axum::extract::{MatchedPath, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -72,8 +74,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
 
 /// Prometheus metrics
 ///
-/// Requests by route and status, latency histograms, token grants, rate-limit rejections, and
-/// the store's read and write latency. No auth: accountd listens on loopback by default.
+/// Requests by route and status, latency histograms, token grants, rate-limit rejections, the
+/// store's read and write latency and its connection pool. No auth: accountd listens on loopback by default.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -84,21 +86,34 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
         (status = 503, description = "The metrics recorder is not installed", body = accountd_proto::ErrorEnvelope),
     )
 )]
-async fn render() -> Response {
+async fn render(State(state): State<AppState>) -> Response {
     match handle() {
-        Some(handle) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; version=0.0.4"),
-            )],
-            handle.render(),
-        )
-            .into_response(),
+        Some(handle) => {
+            record_pool(state.core.store().pool_status());
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; version=0.0.4"),
+                )],
+                handle.render(),
+            )
+                .into_response()
+        }
         None => crate::error::envelope(
             StatusCode::SERVICE_UNAVAILABLE,
             "metrics are not available in this process",
         ),
     }
+}
+
+/// The store's connections as gauges, read when scraped: a pool's state changes with every
+/// request, and only its state at the scrape is worth exporting.
+fn record_pool(status: PoolStatus) {
+    metrics::gauge!("store_pool_max_connections").set(status.max_size as f64);
+    metrics::gauge!("store_pool_connections", "state" => "in_use").set(status.in_use as f64);
+    let idle = status.open.saturating_sub(status.in_use);
+    metrics::gauge!("store_pool_connections", "state" => "idle").set(idle as f64);
+    metrics::gauge!("store_pool_waiting").set(status.waiting as f64);
 }
 
 /// Records one finished request.

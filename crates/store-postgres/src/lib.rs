@@ -52,7 +52,8 @@ use accountd_core::scim::{
 };
 use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
-    GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
+    GroupChange, GroupsChange, MemberRemoval, PoolStatus, ServiceUserChange, Store, UserFilter,
+    UserReplacement,
 };
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -64,6 +65,16 @@ pub use migrate::latest_version as schema_version;
 impl Store for PostgresStore {
     fn backend(&self) -> &'static str {
         "postgres"
+    }
+
+    fn pool_status(&self) -> PoolStatus {
+        let status = self.pool().status();
+        PoolStatus {
+            max_size: status.max_size,
+            open: status.size,
+            in_use: status.size.saturating_sub(status.available),
+            waiting: status.waiting,
+        }
     }
 
     /// Also checks that the schema is the one this binary migrated to: a database replaced

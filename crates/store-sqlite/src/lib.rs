@@ -49,7 +49,8 @@ use accountd_core::scim::{
 };
 use accountd_core::secret::SecretDigest;
 use accountd_core::store::{
-    GroupChange, GroupsChange, MemberRemoval, ServiceUserChange, Store, UserFilter, UserReplacement,
+    GroupChange, GroupsChange, MemberRemoval, PoolStatus, ServiceUserChange, Store, UserFilter,
+    UserReplacement,
 };
 use accountd_core::{Error, Result};
 use async_trait::async_trait;
@@ -170,6 +171,10 @@ pub fn parse_url(url: &str) -> Result<PathBuf> {
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn pool_status(&self) -> PoolStatus {
+        self.readers.status()
     }
 
     async fn ping(&self) -> Result<()> {

@@ -9,13 +9,16 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use accountd_core::Result;
+use accountd_core::store::PoolStatus;
 use rusqlite::Connection;
 
 pub struct Readers {
     connections: Vec<Mutex<Connection>>,
     next: AtomicUsize,
-    /// Read connections in use, for the `store_readers_busy` gauge.
+    /// Read connections in use, for the `store_readers_busy` gauge and [`Readers::status`].
     busy: AtomicUsize,
+    /// Callers blocked until a connection is free (every one was in use).
+    waiting: AtomicUsize,
 }
 
 impl Readers {
@@ -27,7 +30,18 @@ impl Readers {
             connections,
             next: AtomicUsize::new(0),
             busy: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
         })
+    }
+
+    /// The connections now: all are opened up front, so the pool is always full.
+    pub fn status(&self) -> PoolStatus {
+        PoolStatus {
+            max_size: self.connections.len(),
+            open: self.connections.len(),
+            in_use: self.busy.load(Ordering::Relaxed),
+            waiting: self.waiting.load(Ordering::Relaxed),
+        }
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot for a listing's page and count,
@@ -62,9 +76,12 @@ impl Readers {
             .find_map(|connection| connection.try_lock().ok())
             .unwrap_or_else(|| {
                 let start = self.next.fetch_add(1, Ordering::Relaxed);
-                self.connections[start % self.connections.len()]
+                self.waiting.fetch_add(1, Ordering::Relaxed);
+                let guard = self.connections[start % self.connections.len()]
                     .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                self.waiting.fetch_sub(1, Ordering::Relaxed);
+                guard
             });
         let busy = self.busy.fetch_add(1, Ordering::Relaxed) + 1;
         metrics::gauge!("store_readers_busy").set(busy as f64);
@@ -72,5 +89,53 @@ impl Readers {
         self.busy.fetch_sub(1, Ordering::Relaxed);
         metrics::histogram!("store_read_seconds").record(started.elapsed().as_secs_f64());
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn idle(size: usize) -> PoolStatus {
+        PoolStatus {
+            max_size: size,
+            open: size,
+            in_use: 0,
+            waiting: 0,
+        }
+    }
+
+    #[test]
+    fn status_counts_connections_in_use_and_callers_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let readers = Readers::open(&dir.path().join("db"), 1).unwrap();
+        assert_eq!(readers.status(), idle(1));
+        let inside = readers.lookup(|_| Ok(readers.status())).unwrap();
+        assert_eq!((inside.in_use, inside.waiting), (1, 0));
+
+        // One thread holds the only connection until a second one is seen waiting for it.
+        let held = Barrier::new(2);
+        let seen_waiting = std::thread::scope(|scope| {
+            let holder = scope.spawn(|| {
+                readers
+                    .lookup(|_| {
+                        held.wait();
+                        let deadline = Instant::now() + Duration::from_secs(10);
+                        while readers.status().waiting == 0 && Instant::now() < deadline {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                        Ok(readers.status())
+                    })
+                    .unwrap()
+            });
+            held.wait();
+            readers.lookup(|_| Ok(())).unwrap();
+            holder.join().unwrap()
+        });
+        assert_eq!((seen_waiting.in_use, seen_waiting.waiting), (1, 1));
+        assert_eq!(readers.status(), idle(1));
     }
 }

@@ -60,6 +60,7 @@ macro_rules! conformance_tests {
             concurrent_membership_adds_and_removes_from_both_sides_converge,
             concurrent_permission_grants_to_one_group_all_land,
             concurrent_first_starts_agree_on_server_keys_and_flags,
+            pool_status_returns_to_idle_after_concurrent_reads,
             // SCIM
             scim_tokens_are_limited_rotated_found_and_deleted,
             scim_users_round_trip_and_user_names_are_unique_with_emails,

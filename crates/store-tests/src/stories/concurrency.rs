@@ -206,3 +206,27 @@ pub async fn concurrent_first_starts_agree_on_server_keys_and_flags(store: Arc<d
     }
     assert_eq!(claimed, 1);
 }
+
+/// The pool's status (exported as `store_pool_*` metrics) counts connections while they serve
+/// and gives them all back: after a burst of concurrent reads nothing is left in use or waiting.
+pub async fn pool_status_returns_to_idle_after_concurrent_reads(store: Arc<dyn Store>) {
+    let acc = account(&*store).await;
+    let at_rest = store.pool_status();
+    assert!(
+        at_rest.max_size >= 1 && (1..=at_rest.max_size).contains(&at_rest.open),
+        "{at_rest:?}"
+    );
+    assert_eq!((at_rest.in_use, at_rest.waiting), (0, 0), "{at_rest:?}");
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let store = store.clone();
+        tasks.spawn(async move { store.get_account(acc).await });
+    }
+    while let Some(result) = tasks.join_next().await {
+        assert!(result.expect("task").expect("read").is_some());
+    }
+    let after = store.pool_status();
+    assert_eq!((after.in_use, after.waiting), (0, 0), "{after:?}");
+    assert!(after.open <= after.max_size, "{after:?}");
+}

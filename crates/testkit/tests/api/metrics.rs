@@ -43,6 +43,23 @@ async fn metrics_count_requests_token_grants_and_store_reads() {
     ] {
         assert!(text.contains(expected), "missing {expected} in:\n{text}");
     }
+    // The pool gauges are read from the store at each scrape. Other tests' servers share the
+    // recorder and may have scraped in between, so the values are checked for consistency only.
+    let gauge = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("missing {name} in:\n{text}"))
+    };
+    let max = gauge("store_pool_max_connections");
+    let in_use = gauge(r#"store_pool_connections{state="in_use"}"#);
+    let idle = gauge(r#"store_pool_connections{state="idle"}"#);
+    let waiting = gauge("store_pool_waiting");
+    assert!(max >= 1.0, "max {max}");
+    assert!(
+        in_use >= 0.0 && idle >= 0.0 && in_use + idle <= max,
+        "{in_use} + {idle} > {max}"
+    );
+    assert!(waiting >= 0.0, "waiting {waiting}");
 }
 
 /// On SQLite, user reads by uid count as hits or misses of the user cache: the first read after a
