@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-for target in page_key_decode token_verify json_bodies bootstrap_yaml scim_filter scim_patch; do
+for target in page_key_decode token_verify json_bodies bootstrap_yaml scim_filter scim_patch user_json; do
   echo "== fuzz $target (${SECONDS_PER_TARGET:-60} s)"
   cargo fuzz run --sanitizer none "$target" -- -max_total_time="${SECONDS_PER_TARGET:-60}" 2>&1 | tail -n 2
 done

@@ -14,7 +14,9 @@ pub mod rate_limit;
 pub mod routes;
 mod scim;
 mod state;
-mod wire;
+/// Domain objects to response shapes. Public so that the fuzz targets can compare the
+/// hand-written user JSON with serde's rendering of the wire types.
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
