@@ -53,6 +53,17 @@ pub enum Command {
     Migrate(MigrateArgs),
 }
 
+/// Who may read `GET /metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricsAccess {
+    /// Anyone who can reach the port (accountd listens on loopback by default).
+    #[default]
+    Open,
+    /// Only callers presenting the admin token as a bearer token.
+    Admin,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -62,7 +73,7 @@ pub enum LogFormat {
 
 #[derive(Debug, Default, Args)]
 pub struct ServeArgs {
-    /// TOML configuration file (keys: listen, database, bootstrap, admin-token, token-ttl, log-format).
+    /// TOML configuration file (keys: listen, database, bootstrap, admin-token, token-ttl, log-format, ...).
     #[arg(long, env = "ACCOUNTD_CONFIG")]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8600].
@@ -83,6 +94,10 @@ pub struct ServeArgs {
     /// Log format [default: text].
     #[arg(long, env = "ACCOUNTD_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Who may read GET /metrics: `open`, or `admin` (the admin token as a bearer token; needs
+    /// --admin-token) [default: open].
+    #[arg(long, env = "ACCOUNTD_METRICS_ACCESS", value_enum)]
+    pub metrics_access: Option<MetricsAccess>,
     /// Default request rate limit, e.g. 200/min (units s, min, h) [default: off].
     #[arg(long, env = "ACCOUNTD_RATE_LIMIT")]
     pub rate_limit: Option<String>,
@@ -144,6 +159,7 @@ struct FileConfig {
     admin_token: Option<String>,
     token_ttl: Option<u64>,
     log_format: Option<LogFormat>,
+    metrics_access: Option<MetricsAccess>,
     rate_limit: Option<String>,
     rate_limit_key: Option<RateLimitKey>,
     rate_limit_store: Option<RateLimitStore>,
@@ -168,6 +184,7 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub token_ttl_secs: u64,
     pub log_format: LogFormat,
+    pub metrics_access: MetricsAccess,
     /// Default request rate limit; `None`: off (accounts may still have overrides).
     pub rate_limit: Option<RateLimit>,
     pub rate_limit_key: RateLimitKey,
@@ -198,6 +215,7 @@ impl Config {
             admin_token: None,
             token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
             log_format: LogFormat::Text,
+            metrics_access: MetricsAccess::Open,
             rate_limit: None,
             rate_limit_key: RateLimitKey::Client,
             rate_limit_store: None,
@@ -250,6 +268,12 @@ impl Config {
                 "--public-url must start with http:// or https://, not '{url}'"
             ));
         }
+        if self.metrics_access == MetricsAccess::Admin && self.admin_token.is_none() {
+            return Err(
+                "--metrics-access admin needs --admin-token (the token /metrics will ask for)"
+                    .to_owned(),
+            );
+        }
         if let Some(token) = &self.admin_token
             && token.chars().count() < MIN_ADMIN_TOKEN_LEN
         {
@@ -298,6 +322,10 @@ impl ServeArgs {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Text),
+            metrics_access: self
+                .metrics_access
+                .or(file.metrics_access)
+                .unwrap_or_default(),
             rate_limit: parse_limit("--rate-limit", self.rate_limit.or(file.rate_limit))?,
             rate_limit_key: self
                 .rate_limit_key
@@ -409,6 +437,39 @@ mod tests {
         assert_eq!(
             ServeArgs::default().resolve().map(|c| c.sqlite_user_cache),
             Ok(DEFAULT_SQLITE_USER_CACHE)
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn metrics_access_is_open_by_default_and_admin_only_with_an_admin_token() {
+        assert_eq!(
+            ServeArgs::default().resolve().map(|c| c.metrics_access),
+            Ok(MetricsAccess::Open)
+        );
+        let without_token = ServeArgs {
+            metrics_access: Some(MetricsAccess::Admin),
+            ..ServeArgs::default()
+        };
+        assert!(
+            without_token
+                .resolve()
+                .is_err_and(|e| e.contains("--metrics-access admin needs --admin-token"))
+        );
+        let dir = tempfile_dir();
+        let path = dir.join("metrics.toml");
+        std::fs::write(
+            &path,
+            "metrics-access = \"admin\"\nadmin-token = \"0123456789abcdef\"\n",
+        )
+        .ok();
+        let from_file = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            from_file.resolve().map(|c| c.metrics_access),
+            Ok(MetricsAccess::Admin)
         );
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -193,6 +193,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
         core: core.clone(),
         limits: Arc::new(limits),
         auth_failures: Arc::new(rate_limit::AuthFailures::new(config.auth_failure_limit)),
+        metrics_access: config.metrics_access,
     });
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -7,11 +7,15 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use accountd_core::store::PoolStatus;
-use axum::extract::{MatchedPath, State};
+use axum::extract::{FromRequestParts, MatchedPath, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use crate::config::MetricsAccess;
+use crate::error::ApiError;
+use crate::extract::AdminAuth;
 use crate::state::AppState;
 
 /// Latency buckets in seconds: 100 µs to 2.5 s.
@@ -75,7 +79,8 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
 /// Prometheus metrics
 ///
 /// Requests by route and status, latency histograms, token grants, rate-limit rejections, the
-/// store's read and write latency and its connection pool. No auth: accountd listens on loopback by default.
+/// store's read and write latency and its connection pool. No auth by default (accountd listens on
+/// loopback); with `--metrics-access admin`, only for the admin token.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -83,10 +88,23 @@ pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
     tag = crate::openapi::TAG_OPERATIONS,
     responses(
         (status = 200, description = "The metrics in the Prometheus text format", content_type = "text/plain", body = String),
+        (status = 401, description = "With `--metrics-access admin`: no admin token, or a wrong one", body = accountd_proto::ErrorEnvelope),
         (status = 503, description = "The metrics recorder is not installed", body = accountd_proto::ErrorEnvelope),
     )
 )]
-async fn render(State(state): State<AppState>) -> Response {
+async fn render(State(state): State<AppState>, mut parts: Parts) -> Response {
+    if state.metrics_access == MetricsAccess::Admin
+        && AdminAuth::from_request_parts(&mut parts, &state)
+            .await
+            .is_err()
+    {
+        // The admin capability's own messages speak of the admin API; say what was asked for.
+        return ApiError::from(accountd_core::Error::Unauthenticated(
+            "GET /metrics needs 'Authorization: Bearer <admin token>' (--metrics-access admin)"
+                .to_owned(),
+        ))
+        .into_response();
+    }
     match handle() {
         Some(handle) => {
             record_pool(state.core.store().pool_status());

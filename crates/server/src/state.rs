@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use accountd_core::Accountd;
 
+use crate::config::MetricsAccess;
 use crate::rate_limit::{AuthFailures, RateLimits};
 
 /// Shared by every handler.
@@ -10,4 +11,5 @@ pub struct AppState {
     pub core: Arc<Accountd>,
     pub limits: Arc<RateLimits>,
     pub auth_failures: Arc<AuthFailures>,
+    pub metrics_access: MetricsAccess,
 }

@@ -52,6 +52,7 @@ pub struct TestAppBuilder {
     auth_failure_limit: Option<String>,
     invite_ttl_secs: Option<u64>,
     smtp_url: Option<String>,
+    metrics_access: Option<accountd_server::config::MetricsAccess>,
 }
 
 impl TestAppBuilder {
@@ -99,6 +100,12 @@ impl TestAppBuilder {
     /// `--smtp-url`, e.g. `smtp://127.0.0.1:<port>` of an SMTP listener the test runs.
     pub fn smtp_url(mut self, url: impl Into<String>) -> Self {
         self.smtp_url = Some(url.into());
+        self
+    }
+
+    /// `--metrics-access` (default `open`).
+    pub fn metrics_access(mut self, access: accountd_server::config::MetricsAccess) -> Self {
+        self.metrics_access = Some(access);
         self
     }
 
@@ -191,6 +198,9 @@ impl TestApp {
             config.invite_ttl_secs = ttl;
         }
         config.smtp_url.clone_from(&self.options.smtp_url);
+        if let Some(access) = self.options.metrics_access {
+            config.metrics_access = access;
+        }
         if let Some(yaml) = &self.options.bootstrap {
             let path = self.shared.dir.path().join("bootstrap.yaml");
             std::fs::write(&path, yaml).map_err(|e| e.to_string())?;

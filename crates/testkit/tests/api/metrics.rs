@@ -101,3 +101,49 @@ async fn user_cache_hits_and_misses_are_counted_on_sqlite() {
         assert!(text.contains(expected), "missing {expected} in:\n{text}");
     }
 }
+
+/// With `--metrics-access admin`, `/metrics` answers only the admin token: no token and an OAuth
+/// access token (even one with every scope) are 401s that say what is needed.
+#[tokio::test]
+async fn metrics_need_the_admin_token_when_access_is_admin() {
+    use accountd_server::config::MetricsAccess;
+    use accountd_testkit::ADMIN_TOKEN;
+
+    let app = TestApp::builder()
+        .metrics_access(MetricsAccess::Admin)
+        .spawn()
+        .await;
+    let account = app.new_account().await;
+    let token = app
+        .token(&account, &["account-idm-read", "account-idm-write"])
+        .await;
+    let http = app.http();
+
+    let anonymous = http.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let body = anonymous.text().await.unwrap();
+    assert!(body.contains("--metrics-access admin"), "{body}");
+
+    let oauth = http
+        .get(app.url("/metrics"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(oauth.status(), 401);
+
+    let admin = http
+        .get(app.url("/metrics"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 200);
+    assert!(
+        admin
+            .text()
+            .await
+            .unwrap()
+            .contains("store_pool_max_connections")
+    );
+}
