@@ -64,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let key = (!users.is_empty()).then_some("page\"key\\");
-    let page = wire::user_json::user_collection(key, users.len() as u64, &users);
+    let rendered: Vec<_> = users.iter().map(wire::user_json::UserJson::of).collect();
+    let page = wire::user_json::rendered_collection(key, users.len() as u64, &rendered);
     let parsed: UserCollection = serde_json::from_slice(&page).unwrap();
     assert_eq!(parsed.items.len(), users.len());
     assert_eq!(parsed.next_page_key.as_deref(), key);

@@ -30,6 +30,7 @@ pub mod service_users;
 pub mod store;
 pub mod token;
 pub mod token_cache;
+pub mod user_json;
 pub mod users;
 pub mod validate;
 

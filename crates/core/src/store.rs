@@ -28,6 +28,7 @@ use crate::scim::{
     ScimUserChange,
 };
 use crate::secret::SecretDigest;
+use crate::user_json::UserJson;
 
 /// The new state of a user in a full replacement (updateUser).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +258,29 @@ pub trait Store: Send + Sync + 'static {
         query: &PageQuery,
         filter: &UserFilter,
     ) -> Result<Page<User>>;
+    /// [`Store::get_user`] as the API's JSON. By default rendered from the domain user; a store
+    /// that keeps users rendered returns its copy, which must be the same bytes.
+    async fn get_user_json(&self, account: AccountId, user: &UserRef) -> Result<Option<UserJson>> {
+        Ok(self
+            .get_user(account, user)
+            .await?
+            .map(|found| UserJson::of(&found)))
+    }
+    /// [`Store::list_users`] as the API's JSON, under the same contract as
+    /// [`Store::get_user_json`].
+    async fn list_users_json(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        filter: &UserFilter,
+    ) -> Result<Page<UserJson>> {
+        let page = self.list_users(account, query, filter).await?;
+        Ok(Page {
+            items: page.items.iter().map(UserJson::of).collect(),
+            next_after: page.next_after,
+            total: page.total,
+        })
+    }
 
     // Service users.
     /// Creates the service user, its group, and its membership in that group.

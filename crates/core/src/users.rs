@@ -6,6 +6,7 @@ use crate::model::{User, UserStatus};
 use crate::page::{Cursor, Listing, PageKind};
 use crate::service::Accountd;
 use crate::store::{UserFilter, UserReplacement};
+use crate::user_json::UserJson;
 use crate::validate::{NAME_MAX, required_text};
 use crate::{Error, Result};
 
@@ -82,14 +83,15 @@ fn parse_user_ref(user: &str) -> Result<UserRef> {
 impl Accountd {
     /// listUsers; `email` narrows the listing to that address (exact, case-insensitive), the way
     /// offboarding scripts resolve a uid; service users are left out unless asked for (real
-    /// API). A page key carries the filter it was issued under.
+    /// API). A page key carries the filter it was issued under. Users come as the API's JSON:
+    /// the SQLite store keeps them rendered, and a page is then a concatenation.
     pub async fn list_users(
         &self,
         access: &IdmReader,
         page: PageRequest<'_>,
         email: Option<&str>,
         include_service_users: bool,
-    ) -> Result<Listing<User>> {
+    ) -> Result<Listing<UserJson>> {
         let filter = match (email, include_service_users) {
             (None, false) => None,
             (email, service) => Some(
@@ -125,17 +127,18 @@ impl Accountd {
                             }
                         }
                     };
-                    store.list_users(account, &query, &filter).await
+                    store.list_users_json(account, &query, &filter).await
                 }
             },
         )
         .await
     }
 
-    pub async fn get_user(&self, access: &IdmReader, user: &str) -> Result<User> {
+    /// getUser, as the API's JSON (see [`Accountd::list_users`]).
+    pub async fn get_user(&self, access: &IdmReader, user: &str) -> Result<UserJson> {
         let user_ref = parse_user_ref(user)?;
         self.store
-            .get_user(access.account(), &user_ref)
+            .get_user_json(access.account(), &user_ref)
             .await?
             .ok_or_else(|| user_not_found(user))
     }

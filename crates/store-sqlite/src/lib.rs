@@ -13,6 +13,7 @@ mod accounts;
 mod audit;
 mod clients;
 mod connection;
+mod docs;
 mod environments;
 mod errors;
 mod exclusive;
@@ -52,6 +53,7 @@ use accountd_core::store::{
     GroupChange, GroupsChange, MemberRemoval, PoolStatus, ServiceUserChange, Store, UserFilter,
     UserReplacement,
 };
+use accountd_core::user_json::UserJson;
 use accountd_core::{Error, Result};
 use async_trait::async_trait;
 
@@ -69,7 +71,8 @@ pub struct SqliteStore {
     path: PathBuf,
     readers: Readers,
     writer: Writer,
-    users: UserCache,
+    /// Users' JSON by uid or email, for `GET /users/{uid}`.
+    users: UserCache<UserJson>,
     /// Held for the store's lifetime: no other process writes behind the cache's back.
     _lock: DatabaseLock,
 }
@@ -120,6 +123,7 @@ impl SqliteStore {
         let lock = exclusive::lock(path)?;
         let mut conn = connection::open(path)?;
         migrate::run(&mut conn)?;
+        docs::prepare(&mut conn)?;
         drop(conn);
         let writer = Writer::start(path)?;
         Ok(Self {
@@ -423,9 +427,15 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
+        // One statement (see `users::get`): its own snapshot, no transaction needed.
+        self.readers.lookup(|conn| users::get(conn, account, user))
+    }
+
+    async fn get_user_json(&self, account: AccountId, user: &UserRef) -> Result<Option<UserJson>> {
         self.users.get_or_load(account, user, || {
-            // One statement (see `users::get`): its own snapshot, no transaction needed.
-            self.readers.lookup(|conn| users::get(conn, account, user))
+            // One statement whenever the doc is there (it always is once the store is open).
+            self.readers
+                .lookup(|conn| users::get_json(conn, account, user))
         })
     }
 
@@ -464,6 +474,16 @@ impl Store for SqliteStore {
     ) -> Result<Page<User>> {
         self.readers
             .read(|conn| users::list(conn, account, query, filter))
+    }
+
+    async fn list_users_json(
+        &self,
+        account: AccountId,
+        query: &PageQuery,
+        filter: &UserFilter,
+    ) -> Result<Page<UserJson>> {
+        self.readers
+            .read(|conn| users::list_json(conn, account, query, filter))
     }
 
     async fn create_service_user(

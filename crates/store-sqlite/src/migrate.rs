@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_row_counts.sql"),
     include_str!("../migrations/0007_rate_limits.sql"),
     include_str!("../migrations/0008_scim.sql"),
+    include_str!("../migrations/0009_user_docs.sql"),
 ];
 
 pub fn latest_version() -> i64 {

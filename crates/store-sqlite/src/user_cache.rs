@@ -1,8 +1,8 @@
 //! Users read by uid or email, kept while this process writes nothing.
 //!
 //! `GET /users/{uid}` is the hottest read of the API, and on SQLite most of its time went to the
-//! store: a b-tree descent, a correlated membership query and, per statement, the WAL read lock
-//! (a syscall). A user served from here costs a hash lookup and a clone.
+//! store: two b-tree descents and, per statement, the WAL read lock (a syscall). A user served
+//! from here costs a hash lookup and a clone of its JSON (the store keeps `UserJson`s here).
 //!
 //! Why this is safe: every write of this process goes through the one writer thread, which
 //! counts a new *write generation* after each batch commits and before it answers. An entry
@@ -19,7 +19,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use accountd_core::Result;
 use accountd_core::ids::{AccountId, UserId, UserRef};
-use accountd_core::model::User;
 
 /// Most users kept by default: ~15 MB at ~300 bytes a user. A full cache starts over (rather than
 /// tracking recency on every hit, which would cost the hot path a write).
@@ -41,19 +40,20 @@ impl UserKey {
     }
 }
 
-struct Entries {
+struct Entries<V> {
     /// The write generation every entry was read at.
     generation: u64,
-    users: HashMap<(AccountId, UserKey), User>,
+    users: HashMap<(AccountId, UserKey), V>,
 }
 
-pub struct UserCache {
+/// Values `V` of users (the store keeps their JSON), keyed by account and uid or email.
+pub struct UserCache<V> {
     writes: Arc<AtomicU64>,
     capacity: usize,
-    entries: Mutex<Entries>,
+    entries: Mutex<Entries<V>>,
 }
 
-impl UserCache {
+impl<V: Clone> UserCache<V> {
     /// A cache of at most `capacity` users (0 turns it off), invalidated by `writes`, the
     /// writer's generation.
     pub fn new(writes: Arc<AtomicU64>, capacity: usize) -> Self {
@@ -73,8 +73,8 @@ impl UserCache {
         &self,
         account: AccountId,
         user: &UserRef,
-        load: impl FnOnce() -> Result<Option<User>>,
-    ) -> Result<Option<User>> {
+        load: impl FnOnce() -> Result<Option<V>>,
+    ) -> Result<Option<V>> {
         if self.capacity == 0 {
             return load();
         }
@@ -98,7 +98,7 @@ impl UserCache {
         Ok(loaded)
     }
 
-    fn keep(&self, generation: u64, key: (AccountId, UserKey), user: &User) {
+    fn keep(&self, generation: u64, key: (AccountId, UserKey), user: &V) {
         let mut entries = self.lock();
         if generation < entries.generation {
             // Read before a write that newer entries already reflect: possibly stale.
@@ -113,7 +113,7 @@ impl UserCache {
         entries.users.insert(key, user.clone());
     }
 
-    fn lock(&self) -> MutexGuard<'_, Entries> {
+    fn lock(&self) -> MutexGuard<'_, Entries<V>> {
         // The map holds plain data and no code runs under the lock that can panic midway
         // through an update, so a poisoned lock still guards a consistent map.
         self.entries
@@ -127,7 +127,7 @@ mod tests {
     use std::cell::Cell;
 
     use accountd_core::ids::Email;
-    use accountd_core::model::UserStatus;
+    use accountd_core::model::{User, UserStatus};
 
     use super::*;
 
@@ -156,7 +156,7 @@ mod tests {
     }
 
     /// Reads through the cache, counting how often the store was asked.
-    fn read(cache: &UserCache, user: &UserRef, stored: &str, loads: &Cell<u32>) -> String {
+    fn read(cache: &UserCache<User>, user: &UserRef, stored: &str, loads: &Cell<u32>) -> String {
         cache
             .get_or_load(account(), user, || {
                 loads.set(loads.get() + 1);
@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn load_errors_pass_through_and_keep_nothing() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
+        let cache: UserCache<User> = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
         let failed = cache.get_or_load(account(), &by_uid(), || {
             Err(accountd_core::Error::Unavailable("disk".to_owned()))
         });

@@ -6,10 +6,11 @@ use accountd_core::ids::{AccountId, GroupId, UserRef};
 use accountd_core::model::{User, UserStatus};
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::store::{UserFilter, UserReplacement};
+use accountd_core::user_json::UserJson;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::{audit, rows};
+use crate::{audit, docs, rows};
 
 /// totalCount from the counters kept by triggers (migration 0006).
 const COUNT_HUMAN_USERS: &str =
@@ -271,6 +272,74 @@ pub fn delete(
     Ok(true)
 }
 
+/// A page's `SELECT` of `columns` and its count, for the kinds of user `filter` asks for.
+fn listing_sql(columns: &str, filter: &UserFilter) -> (String, &'static str) {
+    let (kinds, count) = if filter.include_service_users {
+        ("", COUNT_ALL_USERS)
+    } else {
+        (" AND kind = 'HUMAN'", COUNT_HUMAN_USERS)
+    };
+    (
+        format!(
+            "SELECT {columns} FROM users WHERE account_id = ?1{kinds} AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4"
+        ),
+        count,
+    )
+}
+
+/// [`list`] as the users' kept JSON (the `docs` module): one column per user, nothing decoded.
+pub fn list_json(
+    conn: &Connection,
+    account: AccountId,
+    query: &PageQuery,
+    filter: &UserFilter,
+) -> rusqlite::Result<Page<UserJson>> {
+    if filter.email.is_some() {
+        // At most one user: rendering it costs nothing worth a second code path.
+        let page = list(conn, account, query, filter)?;
+        return Ok(Page {
+            items: page.items.iter().map(UserJson::of).collect(),
+            next_after: page.next_after,
+            total: page.total,
+        });
+    }
+    let account_text = account.to_string();
+    let (select, count) = listing_sql("seq, doc", filter);
+    let fetched = crate::paging::fetch(conn, &select, count, &account_text, query, 0, |row| {
+        let seq = row.get(0)?;
+        Ok((docs::doc_or_render(conn, seq, row.get(1)?)?, seq))
+    })?;
+    Ok(Page {
+        items: fetched.rows.into_iter().map(|(doc, _)| doc).collect(),
+        next_after: fetched.next_after,
+        total: fetched.total,
+    })
+}
+
+/// [`get`] as the user's kept JSON: one descent of the uid (or email) index and one row, without
+/// the membership query.
+pub fn get_json(
+    conn: &Connection,
+    account: AccountId,
+    user: &UserRef,
+) -> rusqlite::Result<Option<UserJson>> {
+    let account = account.to_string();
+    let row = |row: &rusqlite::Row<'_>| Ok((row.get::<_, i64>(0)?, row.get(1)?));
+    let found = match user {
+        UserRef::Uid(uid) => conn
+            .prepare_cached("SELECT seq, doc FROM users WHERE uid = ?1 AND account_id = ?2")?
+            .query_row(params![uid.to_string(), account], row)
+            .optional()?,
+        UserRef::Email(email) => conn
+            .prepare_cached("SELECT seq, doc FROM users WHERE account_id = ?1 AND email_key = ?2")?
+            .query_row(params![account, email.key()], row)
+            .optional()?,
+    };
+    found
+        .map(|(seq, doc)| docs::doc_or_render(conn, seq, doc))
+        .transpose()
+}
+
 pub fn list(
     conn: &Connection,
     account: AccountId,
@@ -291,26 +360,8 @@ pub fn list(
         });
     }
     let account_text = account.to_string();
-    let kinds = if filter.include_service_users {
-        ""
-    } else {
-        " AND kind = 'HUMAN'"
-    };
-    let fetched = crate::paging::fetch(
-        conn,
-        &format!(
-            "SELECT {COLUMNS} FROM users WHERE account_id = ?1{kinds} AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4"
-        ),
-        if filter.include_service_users {
-            COUNT_ALL_USERS
-        } else {
-            COUNT_HUMAN_USERS
-        },
-        &account_text,
-        query,
-        0,
-        from_row,
-    )?;
+    let (select, count) = listing_sql(COLUMNS, filter);
+    let fetched = crate::paging::fetch(conn, &select, count, &account_text, query, 0, from_row)?;
     let mut found = fetched.rows;
     if let (Some((_, first)), Some((_, last))) = (found.first(), found.last()) {
         // One range of the memberships' primary key for the whole page, not a query per user,

@@ -147,8 +147,11 @@ fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, generation
         let started = std::time::Instant::now();
         metrics::histogram!("store_write_batch_size").record(batch.len() as f64);
         let completions: Vec<_> = batch.into_iter().map(|job| job.run(conn)).collect();
-        let committed = conn
-            .execute_batch("COMMIT")
+        // The docs the batch's changes cleared are written before anyone can see the changes.
+        // Should that fail, the batch is not committed: its jobs fail rather than leave a
+        // user without a doc.
+        let committed = crate::docs::refresh(conn)
+            .and_then(|_| conn.execute_batch("COMMIT"))
             .map_err(crate::errors::internal);
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");

@@ -7,6 +7,7 @@ use accountd_core::ids::{Email, EnvironmentId, UserId, UserRef};
 use accountd_core::model::{Account, Environment, EnvironmentStatus, UserStatus};
 use accountd_core::page::PageQuery;
 use accountd_core::store::{Store, UserFilter, UserReplacement};
+use accountd_core::user_json::UserJson;
 
 use crate::fixtures::*;
 
@@ -291,9 +292,44 @@ pub async fn a_user_read_again_reflects_every_write_in_between(store: Arc<dyn St
     store.create_user(acc, &u, &ctx()).await.expect("user");
     let uid = UserRef::Uid(u.uid);
     let old_email = UserRef::Email(Email::parse("Ada@Example.com").expect("email"));
+    // Each read also holds the user's JSON (kept rendered on SQLite, and cached) and the
+    // listing's to the domain user as read now: a doc not written again after a change shows.
     let read = |user: UserRef| {
         let store = Arc::clone(&store);
-        async move { store.get_user(acc, &user).await.expect("get") }
+        async move {
+            let found = store.get_user(acc, &user).await.expect("get");
+            let json = store.get_user_json(acc, &user).await.expect("get json");
+            assert_eq!(json, found.as_ref().map(UserJson::of), "{user:?}");
+            let everyone = PageQuery {
+                after: None,
+                limit: 100,
+            };
+            for filter in [
+                UserFilter::default(),
+                UserFilter {
+                    email: None,
+                    include_service_users: true,
+                },
+            ] {
+                let listed = store
+                    .list_users(acc, &everyone, &filter)
+                    .await
+                    .expect("list");
+                let listed_json = store
+                    .list_users_json(acc, &everyone, &filter)
+                    .await
+                    .expect("list json");
+                assert_eq!(
+                    listed_json.items,
+                    listed.items.iter().map(UserJson::of).collect::<Vec<_>>()
+                );
+                assert_eq!(
+                    (listed_json.next_after, listed_json.total),
+                    (listed.next_after, listed.total)
+                );
+            }
+            found
+        }
     };
     let groups_of = |user: UserRef| async move { read(user).await.map(|u| u.groups) };
     assert_eq!(groups_of(uid.clone()).await, Some(vec![]));
@@ -325,6 +361,24 @@ pub async fn a_user_read_again_reflects_every_write_in_between(store: Arc<dyn St
     );
     assert_eq!(groups_of(uid.clone()).await, Some(vec![g2.id]));
     assert_eq!(groups_of(old_email.clone()).await, Some(vec![g2.id]));
+
+    // A status change.
+    store
+        .change_user_status(
+            acc,
+            &uid,
+            &[UserStatus::PendingInvite],
+            UserStatus::Active,
+            &ctx(),
+        )
+        .await
+        .expect("status")
+        .expect("user")
+        .expect("allowed");
+    assert_eq!(
+        read(uid.clone()).await.map(|u| u.status),
+        Some(UserStatus::Active)
+    );
 
     // A new name and email: the old email finds nobody, the new one finds the user.
     let change = UserReplacement {
