@@ -1,7 +1,8 @@
 //! The accountd [`Store`] on SQLite.
 //!
 //! - WAL journal, foreign keys on, `synchronous=FULL`: an acknowledged write survives kill -9.
-//! - Reads run inline on a small pool of connections (a point lookup is ~5 µs).
+//! - Reads run inline on a small pool of connections (a point lookup is ~5 µs), each keeping its
+//!   snapshot open until a write makes it out of date (the `readers` module).
 //! - Writes go to one writer thread that commits in groups (see the `writer` module).
 //! - Users read by uid or email are cached until the next write (the `user_cache` module), which
 //!   is why one process at a time may open a database file (the `exclusive` module).
@@ -35,6 +36,8 @@ mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use accountd_core::audit::{AuditContext, AuditEvent, AuditFilter};
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
@@ -69,7 +72,7 @@ const DEFAULT_READERS: usize = 8;
 
 pub struct SqliteStore {
     path: PathBuf,
-    readers: Readers,
+    readers: Arc<Readers>,
     writer: Writer,
     /// Users' JSON by uid or email, for `GET /users/{uid}`.
     users: UserCache<UserJson>,
@@ -125,11 +128,20 @@ impl SqliteStore {
         migrate::run(&mut conn)?;
         docs::prepare(&mut conn)?;
         drop(conn);
-        let writer = Writer::start(path)?;
+        let generation = Arc::new(AtomicU64::new(0));
+        let readers = Arc::new(Readers::open(
+            path,
+            DEFAULT_READERS,
+            Arc::clone(&generation),
+        )?);
+        let released = Arc::clone(&readers);
+        let writer = Writer::start(path, Arc::clone(&generation), move || {
+            released.release_stale();
+        })?;
         Ok(Self {
             path: path.to_owned(),
-            readers: Readers::open(path, DEFAULT_READERS)?,
-            users: UserCache::new(writer.generation(), options.user_cache),
+            readers,
+            users: UserCache::new(generation, options.user_cache),
             writer,
             _lock: lock,
         })
@@ -234,7 +246,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>> {
-        self.readers.lookup(|conn| accounts::get(conn, id))
+        self.readers.read(|conn| accounts::get(conn, id))
     }
 
     async fn set_account_rate_limit(
@@ -311,7 +323,7 @@ impl Store for SqliteStore {
         id: &EnvironmentId,
     ) -> Result<Option<Environment>> {
         self.readers
-            .lookup(|conn| environments::get(conn, account, id))
+            .read(|conn| environments::get(conn, account, id))
     }
 
     async fn list_environments(
@@ -337,7 +349,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_client(&self, client_id: &str) -> Result<Option<OAuthClient>> {
-        self.readers.lookup(|conn| clients::find(conn, client_id))
+        self.readers.read(|conn| clients::find(conn, client_id))
     }
 
     async fn list_clients(&self, account: AccountId) -> Result<Vec<OAuthClient>> {
@@ -427,15 +439,14 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
-        // One statement (see `users::get`): its own snapshot, no transaction needed.
-        self.readers.lookup(|conn| users::get(conn, account, user))
+        self.readers.read(|conn| users::get(conn, account, user))
     }
 
     async fn get_user_json(&self, account: AccountId, user: &UserRef) -> Result<Option<UserJson>> {
         self.users.get_or_load(account, user, || {
-            // One statement whenever the doc is there (it always is once the store is open).
+            // One row: the doc is there once the store is open.
             self.readers
-                .lookup(|conn| users::get_json(conn, account, user))
+                .read(|conn| users::get_json(conn, account, user))
         })
     }
 
@@ -506,7 +517,7 @@ impl Store for SqliteStore {
         uid: UserId,
     ) -> Result<Option<ServiceUser>> {
         self.readers
-            .lookup(|conn| service_users::get(conn, account, uid))
+            .read(|conn| service_users::get(conn, account, uid))
     }
 
     async fn update_service_user(
@@ -606,12 +617,12 @@ impl Store for SqliteStore {
     }
 
     async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>> {
-        self.readers.lookup(|conn| groups::get(conn, account, id))
+        self.readers.read(|conn| groups::get(conn, account, id))
     }
 
     async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>> {
         self.readers
-            .lookup(|conn| groups::find_by_name(conn, account, name))
+            .read(|conn| groups::find_by_name(conn, account, name))
     }
 
     async fn update_group(
@@ -717,7 +728,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_scim_token(&self, id: &str) -> Result<Option<ScimToken>> {
-        self.readers.lookup(|conn| scim_tokens::find(conn, id))
+        self.readers.read(|conn| scim_tokens::find(conn, id))
     }
 
     async fn delete_scim_token(
