@@ -58,6 +58,22 @@ pub fn doc_or_render(
     }
 }
 
+/// The first user (by row number) whose doc is missing or differs from its rendering now: a
+/// consistency check for tests and the crash test, reading and rendering every user.
+pub fn first_stale(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    let mut stmt = conn.prepare("SELECT seq, doc FROM users ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let doc: Option<Vec<u8>> = row.get(1)?;
+        let current = UserJson::of(&users::load(conn, seq)?).into_bytes();
+        if doc.as_deref() != Some(current.as_slice()) {
+            return Ok(Some(seq));
+        }
+    }
+    Ok(None)
+}
+
 /// Makes every doc current before the store serves: clears them all when this binary renders
 /// the sample user differently from the binary that wrote them, then writes every cleared doc,
 /// in batches.
@@ -290,6 +306,19 @@ mod tests {
             .query_row("SELECT sample FROM user_doc_format", [], |row| row.get(0))
             .unwrap();
         assert_eq!(sample, UserJson::of(&sample_user().unwrap()).into_bytes());
+    }
+
+    #[test]
+    fn the_check_finds_a_doc_that_differs_from_its_row() {
+        let f = fixture();
+        let seqs: Vec<i64> = (0..3).map(|n| add_user(&f, n)).collect();
+        assert_eq!(first_stale(&f.conn).unwrap(), Some(seqs[0]), "no docs yet");
+        refresh(&f.conn).unwrap();
+        assert_eq!(first_stale(&f.conn).unwrap(), None);
+        f.conn
+            .execute("UPDATE users SET doc = x'7b7d' WHERE seq = ?1", [seqs[1]])
+            .unwrap();
+        assert_eq!(first_stale(&f.conn).unwrap(), Some(seqs[1]));
     }
 
     #[test]

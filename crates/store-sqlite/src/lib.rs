@@ -151,17 +151,22 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Runs SQLite's `PRAGMA integrity_check`; `Ok` when the database is sound.
+    /// Runs SQLite's `PRAGMA integrity_check`, then checks that every user's kept JSON is its
+    /// rendering now (the `docs` module); `Ok` when the database is sound. Reads every user.
     pub fn integrity_check(&self) -> Result<()> {
         let verdict: String = self
             .readers
             .read(|conn| conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)))?;
-        if verdict == "ok" {
-            Ok(())
-        } else {
-            Err(Error::Internal(format!(
+        if verdict != "ok" {
+            return Err(Error::Internal(format!(
                 "integrity check failed: {verdict}"
-            )))
+            )));
+        }
+        match self.readers.read(docs::first_stale)? {
+            None => Ok(()),
+            Some(seq) => Err(Error::Internal(format!(
+                "integrity check failed: the kept JSON of the user at row {seq} is not its rendering"
+            ))),
         }
     }
 }
