@@ -19,7 +19,7 @@ use accountd_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::errors::internal;
-use crate::users;
+use crate::{rows, users};
 
 /// Docs written per transaction at startup: each commit is short, and the progress is logged.
 const STARTUP_BATCH: i64 = 10_000;
@@ -43,6 +43,35 @@ fn refresh_at_most(conn: &Connection, limit: i64) -> rusqlite::Result<usize> {
         write.execute(params![UserJson::of(&user).as_bytes(), seq])?;
     }
     Ok(stale.len())
+}
+
+/// Writes the doc of a user just inserted at `seq` (with its memberships, `group_seqs` in the
+/// order of `user.groups`) from the user itself, sparing the writer's [`refresh`] a read of the
+/// row and its memberships: creates are the hottest write. The doc is the row's rendering:
+/// groups in membership order (group creation), times at the stored precision (milliseconds);
+/// [`first_stale`] holds it to that (a test here, and the crash test).
+pub fn write_new(
+    conn: &Connection,
+    seq: i64,
+    user: &User,
+    group_seqs: &[i64],
+) -> rusqlite::Result<()> {
+    let mut groups: Vec<(i64, GroupId)> = group_seqs
+        .iter()
+        .copied()
+        .zip(user.groups.iter().copied())
+        .collect();
+    groups.sort_unstable_by_key(|(group_seq, _)| *group_seq);
+    groups.dedup_by_key(|(group_seq, _)| *group_seq);
+    let stored = User {
+        groups: groups.into_iter().map(|(_, gid)| gid).collect(),
+        created_at: from_millis(rows::millis(user.created_at)),
+        modified_at: from_millis(rows::millis(user.modified_at)),
+        ..user.clone()
+    };
+    conn.prepare_cached("UPDATE users SET doc = ?1 WHERE seq = ?2")?
+        .execute(params![UserJson::of(&stored).as_bytes(), seq])?;
+    Ok(())
 }
 
 /// The doc of the user at `seq` as read with its row, or rendered from the row when it was
@@ -235,11 +264,10 @@ mod tests {
         let f = fixture();
         let seq = add_user(&f, 1);
         assert_eq!(
-            doc(&f.conn, seq),
-            None,
-            "a new user has no doc before the refresh"
+            refresh(&f.conn).unwrap(),
+            0,
+            "a new user's doc is written with it"
         );
-        assert_eq!(refresh(&f.conn).unwrap(), 1);
         assert_eq!(doc(&f.conn, seq), Some(rendered(&f.conn, seq)));
 
         let (one, two) = (f.groups[0].id.to_string(), f.groups[1].id.to_string());
@@ -286,6 +314,7 @@ mod tests {
         let mut f = fixture();
         let seqs: Vec<i64> = (0..25).map(|n| add_user(&f, n)).collect();
         // As a database from before migration 0009 is: every doc missing.
+        f.conn.execute("UPDATE users SET doc = NULL", []).unwrap();
         prepare_in_batches(&mut f.conn, 10).unwrap();
         for seq in &seqs {
             assert_eq!(doc(&f.conn, *seq), Some(rendered(&f.conn, *seq)));
@@ -312,13 +341,43 @@ mod tests {
     fn the_check_finds_a_doc_that_differs_from_its_row() {
         let f = fixture();
         let seqs: Vec<i64> = (0..3).map(|n| add_user(&f, n)).collect();
-        assert_eq!(first_stale(&f.conn).unwrap(), Some(seqs[0]), "no docs yet");
+        assert_eq!(first_stale(&f.conn).unwrap(), None);
+        f.conn
+            .execute("UPDATE users SET doc = NULL WHERE seq = ?1", [seqs[0]])
+            .unwrap();
+        assert_eq!(
+            first_stale(&f.conn).unwrap(),
+            Some(seqs[0]),
+            "a missing doc"
+        );
         refresh(&f.conn).unwrap();
         assert_eq!(first_stale(&f.conn).unwrap(), None);
         f.conn
             .execute("UPDATE users SET doc = x'7b7d' WHERE seq = ?1", [seqs[1]])
             .unwrap();
         assert_eq!(first_stale(&f.conn).unwrap(), Some(seqs[1]));
+    }
+
+    #[test]
+    fn a_new_users_doc_is_its_rows_rendering() {
+        let f = fixture();
+        let user = User {
+            uid: UserId::generate(),
+            email: Email::from_stored("Ada@Example.com").unwrap(),
+            first_name: "Ada \"A\"".into(),
+            last_name: "Lovelace".into(),
+            // Out of creation order and repeated; the doc lists them in creation order, once.
+            groups: vec![f.groups[1].id, f.groups[0].id, f.groups[1].id],
+            status: UserStatus::Active,
+            // Below the stored millisecond.
+            created_at: time::OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_789)
+                .unwrap(),
+            modified_at: time::OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_999_999_999)
+                .unwrap(),
+        };
+        let seq = crate::users::create(&f.conn, f.account, &user, &ctx()).unwrap();
+        assert_eq!(doc(&f.conn, seq), Some(rendered(&f.conn, seq)));
+        assert_eq!(first_stale(&f.conn).unwrap(), None);
     }
 
     #[test]

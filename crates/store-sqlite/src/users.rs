@@ -168,6 +168,7 @@ pub fn create(
     .map_err(|err| conflict_or_internal(err, || email_taken(user.email.as_str())))?;
     let seq = conn.last_insert_rowid();
     set_memberships(conn, seq, &group_seqs)?;
+    docs::write_new(conn, seq, user, &group_seqs).map_err(internal)?;
     audit::event(
         conn,
         account,
