@@ -37,25 +37,18 @@ fn refresh_at_most(conn: &Connection, limit: i64) -> rusqlite::Result<usize> {
         .prepare_cached("SELECT seq FROM users WHERE doc IS NULL LIMIT ?1")?
         .query_map([limit], |row| row.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut write = conn.prepare_cached("UPDATE users SET doc = ?1 WHERE seq = ?2")?;
     for seq in &stale {
-        let user = users::load(conn, *seq)?;
-        write.execute(params![UserJson::of(&user).as_bytes(), seq])?;
+        write(conn, *seq, &UserJson::of(&users::load(conn, *seq)?))?;
     }
     Ok(stale.len())
 }
 
-/// Writes the doc of a user just inserted at `seq` (with its memberships, `group_seqs` in the
-/// order of `user.groups`) from the user itself, sparing the writer's [`refresh`] a read of the
-/// row and its memberships: creates are the hottest write. The doc is the row's rendering:
-/// groups in membership order (group creation), times at the stored precision (milliseconds);
-/// [`first_stale`] holds it to that (a test here, and the crash test).
-pub fn write_new(
-    conn: &Connection,
-    seq: i64,
-    user: &User,
-    group_seqs: &[i64],
-) -> rusqlite::Result<()> {
+/// The doc of a user about to be inserted with memberships `group_seqs` (in the order of
+/// `user.groups`), rendered from the user itself: creates are the hottest write, and this spares
+/// the writer's [`refresh`] a read of the new row and its memberships. It is the row's
+/// rendering: groups in membership order (group creation), times at the stored precision
+/// (milliseconds); [`first_stale`] holds it to that (a test here, and the crash test).
+pub fn of_new(user: &User, group_seqs: &[i64]) -> UserJson {
     let mut groups: Vec<(i64, GroupId)> = group_seqs
         .iter()
         .copied()
@@ -63,14 +56,18 @@ pub fn write_new(
         .collect();
     groups.sort_unstable_by_key(|(group_seq, _)| *group_seq);
     groups.dedup_by_key(|(group_seq, _)| *group_seq);
-    let stored = User {
+    UserJson::of(&User {
         groups: groups.into_iter().map(|(_, gid)| gid).collect(),
         created_at: from_millis(rows::millis(user.created_at)),
         modified_at: from_millis(rows::millis(user.modified_at)),
         ..user.clone()
-    };
+    })
+}
+
+/// Writes the doc of the user at `seq`.
+pub fn write(conn: &Connection, seq: i64, doc: &UserJson) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE users SET doc = ?1 WHERE seq = ?2")?
-        .execute(params![UserJson::of(&stored).as_bytes(), seq])?;
+        .execute(params![doc.as_bytes(), seq])?;
     Ok(())
 }
 

@@ -148,9 +148,10 @@ pub fn create(
     ctx: &AuditContext,
 ) -> Result<i64> {
     let group_seqs = crate::groups::seqs_of(conn, account, &user.groups)?;
+    let doc = docs::of_new(user, &group_seqs);
     conn.prepare_cached(
-        "INSERT INTO users (uid, account_id, email, email_key, first_name, last_name, status, created_at, modified_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO users (uid, account_id, email, email_key, first_name, last_name, status, created_at, modified_at, doc) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )
     .and_then(|mut stmt| {
         stmt.execute(params![
@@ -162,13 +163,17 @@ pub fn create(
             user.last_name,
             user.status.as_str(),
             rows::millis(user.created_at),
-            rows::millis(user.modified_at)
+            rows::millis(user.modified_at),
+            doc.as_bytes()
         ])
     })
     .map_err(|err| conflict_or_internal(err, || email_taken(user.email.as_str())))?;
     let seq = conn.last_insert_rowid();
     set_memberships(conn, seq, &group_seqs)?;
-    docs::write_new(conn, seq, user, &group_seqs).map_err(internal)?;
+    if !group_seqs.is_empty() {
+        // The memberships' trigger cleared the doc inserted with the row.
+        docs::write(conn, seq, &doc).map_err(internal)?;
+    }
     audit::event(
         conn,
         account,
