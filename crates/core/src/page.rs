@@ -65,6 +65,17 @@ pub struct Page<T> {
     pub total: u64,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item mapped by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_after: self.next_after,
+            total: self.total,
+        }
+    }
+}
+
 /// A page ready for the wire: items and the encoded key of the next page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing<T> {

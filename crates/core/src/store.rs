@@ -275,11 +275,7 @@ pub trait Store: Send + Sync + 'static {
         filter: &UserFilter,
     ) -> Result<Page<UserJson>> {
         let page = self.list_users(account, query, filter).await?;
-        Ok(Page {
-            items: page.items.iter().map(UserJson::of).collect(),
-            next_after: page.next_after,
-            total: page.total,
-        })
+        Ok(page.map(|user| UserJson::of(&user)))
     }
 
     // Service users.

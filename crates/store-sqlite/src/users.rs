@@ -301,11 +301,7 @@ pub fn list_json(
     if filter.email.is_some() {
         // At most one user: rendering it costs nothing worth a second code path.
         let page = list(conn, account, query, filter)?;
-        return Ok(Page {
-            items: page.items.iter().map(UserJson::of).collect(),
-            next_after: page.next_after,
-            total: page.total,
-        });
+        return Ok(page.map(|user| UserJson::of(&user)));
     }
     let account_text = account.to_string();
     let (select, count) = listing_sql("seq, doc", filter);
