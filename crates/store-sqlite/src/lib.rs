@@ -1,8 +1,7 @@
 //! The accountd [`Store`] on SQLite.
 //!
 //! - WAL journal, foreign keys on, `synchronous=FULL`: an acknowledged write survives kill -9.
-//! - Reads run inline on a small pool of connections (a point lookup is ~5 µs), each keeping its
-//!   snapshot open until a write makes it out of date (the `readers` module).
+//! - Reads run inline on a small pool of connections (a point lookup is ~5 µs).
 //! - Writes go to one writer thread that commits in groups (see the `writer` module).
 //! - Users read by uid or email are cached until the next write (the `user_cache` module), which
 //!   is why one process at a time may open a database file (the `exclusive` module).
@@ -36,8 +35,6 @@ mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
 use accountd_core::audit::{AuditContext, AuditEvent, AuditFilter};
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
@@ -72,7 +69,7 @@ const DEFAULT_READERS: usize = 8;
 
 pub struct SqliteStore {
     path: PathBuf,
-    readers: Arc<Readers>,
+    readers: Readers,
     writer: Writer,
     /// Users' JSON by uid or email, for `GET /users/{uid}`.
     users: UserCache<UserJson>,
@@ -128,20 +125,11 @@ impl SqliteStore {
         migrate::run(&mut conn)?;
         docs::prepare(&mut conn)?;
         drop(conn);
-        let generation = Arc::new(AtomicU64::new(0));
-        let readers = Arc::new(Readers::open(
-            path,
-            DEFAULT_READERS,
-            Arc::clone(&generation),
-        )?);
-        let released = Arc::clone(&readers);
-        let writer = Writer::start(path, Arc::clone(&generation), move || {
-            released.release_stale();
-        })?;
+        let writer = Writer::start(path)?;
         Ok(Self {
             path: path.to_owned(),
-            readers,
-            users: UserCache::new(generation, options.user_cache),
+            readers: Readers::open(path, DEFAULT_READERS)?,
+            users: UserCache::new(writer.generation(), options.user_cache),
             writer,
             _lock: lock,
         })
@@ -251,7 +239,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_account(&self, id: AccountId) -> Result<Option<Account>> {
-        self.readers.read(|conn| accounts::get(conn, id))
+        self.readers.lookup(|conn| accounts::get(conn, id))
     }
 
     async fn set_account_rate_limit(
@@ -328,7 +316,7 @@ impl Store for SqliteStore {
         id: &EnvironmentId,
     ) -> Result<Option<Environment>> {
         self.readers
-            .read(|conn| environments::get(conn, account, id))
+            .lookup(|conn| environments::get(conn, account, id))
     }
 
     async fn list_environments(
@@ -354,7 +342,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_client(&self, client_id: &str) -> Result<Option<OAuthClient>> {
-        self.readers.read(|conn| clients::find(conn, client_id))
+        self.readers.lookup(|conn| clients::find(conn, client_id))
     }
 
     async fn list_clients(&self, account: AccountId) -> Result<Vec<OAuthClient>> {
@@ -444,14 +432,15 @@ impl Store for SqliteStore {
     }
 
     async fn get_user(&self, account: AccountId, user: &UserRef) -> Result<Option<User>> {
-        self.readers.read(|conn| users::get(conn, account, user))
+        // One statement (see `users::get`): its own snapshot, no transaction needed.
+        self.readers.lookup(|conn| users::get(conn, account, user))
     }
 
     async fn get_user_json(&self, account: AccountId, user: &UserRef) -> Result<Option<UserJson>> {
         self.users.get_or_load(account, user, || {
-            // One row: the doc is there once the store is open.
+            // One statement whenever the doc is there (it always is once the store is open).
             self.readers
-                .read(|conn| users::get_json(conn, account, user))
+                .lookup(|conn| users::get_json(conn, account, user))
         })
     }
 
@@ -522,7 +511,7 @@ impl Store for SqliteStore {
         uid: UserId,
     ) -> Result<Option<ServiceUser>> {
         self.readers
-            .read(|conn| service_users::get(conn, account, uid))
+            .lookup(|conn| service_users::get(conn, account, uid))
     }
 
     async fn update_service_user(
@@ -622,12 +611,12 @@ impl Store for SqliteStore {
     }
 
     async fn get_group(&self, account: AccountId, id: GroupId) -> Result<Option<Group>> {
-        self.readers.read(|conn| groups::get(conn, account, id))
+        self.readers.lookup(|conn| groups::get(conn, account, id))
     }
 
     async fn find_group_by_name(&self, account: AccountId, name: &str) -> Result<Option<Group>> {
         self.readers
-            .read(|conn| groups::find_by_name(conn, account, name))
+            .lookup(|conn| groups::find_by_name(conn, account, name))
     }
 
     async fn update_group(
@@ -733,7 +722,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_scim_token(&self, id: &str) -> Result<Option<ScimToken>> {
-        self.readers.read(|conn| scim_tokens::find(conn, id))
+        self.readers.lookup(|conn| scim_tokens::find(conn, id))
     }
 
     async fn delete_scim_token(

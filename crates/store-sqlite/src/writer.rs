@@ -7,7 +7,7 @@
 //!
 //! After every batch the writer counts one more *write generation*, before it answers: a value
 //! read before a read began that still matches afterwards proves no write of this process
-//! landed in between (the user cache and the readers' kept snapshots rely on it).
+//! landed in between (the user cache relies on it).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -87,25 +87,28 @@ impl<T: Send> Completion for WorkDone<T> {
 /// Handle to the writer thread; the thread ends when the last handle is dropped.
 pub struct Writer {
     queue: mpsc::Sender<Box<dyn Job>>,
+    generation: Arc<AtomicU64>,
 }
 
 impl Writer {
-    /// Starts the writer thread. It counts `generation` up by one after every batch, committed
-    /// or rolled back, before any job of the batch is answered; then it calls `after_batch`.
-    pub fn start(
-        path: &Path,
-        generation: Arc<AtomicU64>,
-        after_batch: impl Fn() + Send + 'static,
-    ) -> Result<Self> {
+    pub fn start(path: &Path) -> Result<Self> {
         let conn = crate::connection::open(path)?;
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
+        let generation = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&generation);
         std::thread::Builder::new()
             .name("accountd-sqlite-writer".to_owned())
-            .spawn(move || write_loop(&conn, &jobs, &generation, &after_batch))
+            .spawn(move || write_loop(&conn, &jobs, &counted))
             .map_err(|err| {
                 Error::Internal(format!("cannot start the SQLite writer thread: {err}"))
             })?;
-        Ok(Self { queue })
+        Ok(Self { queue, generation })
+    }
+
+    /// The write generation: grows by one after every batch, committed or rolled back, before
+    /// any job of the batch is answered.
+    pub fn generation(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.generation)
     }
 
     /// Runs `work` in a write transaction and answers once it is durable.
@@ -124,12 +127,7 @@ impl Writer {
     }
 }
 
-fn write_loop(
-    conn: &Connection,
-    jobs: &mpsc::Receiver<Box<dyn Job>>,
-    generation: &AtomicU64,
-    after_batch: &dyn Fn(),
-) {
+fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, generation: &AtomicU64) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -165,6 +163,5 @@ fn write_loop(
         for completion in completions {
             completion.finish(committed.clone());
         }
-        after_batch();
     }
 }
