@@ -47,18 +47,7 @@ TOKEN=$(curl -s -u dt0s02.MIXED:dt0s02.MIXED.SECRET "$BASE/sso/oauth2/token" \
 curl -s -H "Authorization: Bearer $TOKEN" "$BASE/iam/v1/accounts/$ACCOUNT/users?pageSize=1000" \
   | grep -o '"uid":"[^"]*"' | cut -d'"' -f4 > "$WORK/uids.txt"
 get_user_lua "$WORK/uids.txt" "$TOKEN" "$ACCOUNT" > "$WORK/get.lua"
-cat > "$WORK/create.lua" <<LUA
-local counter = 0
-local prefix = tostring(os.time()) .. "-" .. tostring(math.random(1000000))
-wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  counter = counter + 1
-  local body = '{"email":"m' .. prefix .. '-' .. counter .. '@example.com","firstName":"Mixed","lastName":"Load"}'
-  return wrk.format(nil, "/iam/v1/accounts/$ACCOUNT/users", nil, body)
-end
-LUA
+create_user_lua "$TOKEN" "$ACCOUNT" > "$WORK/create.lua"
 
 wal_mb() { local size; size=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0); echo $(( size / 1048576 )); }
 wrk -t1 -c32 -d"${DURATION}s" -s "$WORK/create.lua" "$BASE" > "$WORK/create.txt" &

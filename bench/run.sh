@@ -124,18 +124,7 @@ wrk.body = "grant_type=client_credentials"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $(printf 'dt0s02.BENCH:dt0s02.BENCH.SECRET' | base64 -w0)"
 LUA
-  cat > "$dir/create_user.lua" <<LUA
-local counter = 0
-local prefix = tostring(os.time()) .. "-" .. tostring(math.random(1000000))
-wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer $token"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  counter = counter + 1
-  local body = '{"email":"w' .. prefix .. '-' .. counter .. '@example.com","firstName":"Load","lastName":"Test"}'
-  return wrk.format(nil, "/iam/v1/accounts/$ACCOUNT/users", nil, body)
-end
-LUA
+  create_user_lua "$token" "$ACCOUNT" > "$dir/create_user.lua"
   # Members are added from users 101 to 1,000, never from the first page: the first-page scenario
   # reads those 100 users, and a page whose users gained a group each round (six or more after a
   # few runs) grew far past the page-sized baseline it is compared with.
