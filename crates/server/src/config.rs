@@ -64,6 +64,26 @@ pub enum MetricsAccess {
     Admin,
 }
 
+/// Whether other programs may open the SQLite file while accountd runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteFileAccess {
+    /// No other process may open it: a little faster reads (no file lock per read).
+    #[default]
+    Exclusive,
+    /// Other programs (the sqlite3 shell, a backup) may read it while accountd runs.
+    Shared,
+}
+
+impl From<SqliteFileAccess> for accountd_store_sqlite::FileAccess {
+    fn from(access: SqliteFileAccess) -> Self {
+        match access {
+            SqliteFileAccess::Exclusive => Self::Exclusive,
+            SqliteFileAccess::Shared => Self::Shared,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -135,6 +155,10 @@ pub struct ServeArgs {
     /// cache off [default: 50000].
     #[arg(long, env = "ACCOUNTD_SQLITE_USER_CACHE")]
     pub sqlite_user_cache: Option<usize>,
+    /// SQLite: whether other programs (the sqlite3 shell, a backup) may open the database file
+    /// while accountd runs [default: exclusive].
+    #[arg(long, env = "ACCOUNTD_SQLITE_FILE_ACCESS", value_enum)]
+    pub sqlite_file_access: Option<SqliteFileAccess>,
     /// PostgreSQL: longest a statement may run, in milliseconds; 0 for no limit [default: 5000].
     #[arg(long, env = "ACCOUNTD_DB_STATEMENT_TIMEOUT_MS")]
     pub db_statement_timeout_ms: Option<u64>,
@@ -171,6 +195,7 @@ struct FileConfig {
     smtp_from: Option<String>,
     db_pool_size: Option<usize>,
     sqlite_user_cache: Option<usize>,
+    sqlite_file_access: Option<SqliteFileAccess>,
     db_statement_timeout_ms: Option<u64>,
     db_connect_timeout_ms: Option<u64>,
 }
@@ -203,6 +228,7 @@ pub struct Config {
     pub db_statement_timeout_ms: u64,
     pub db_connect_timeout_ms: u64,
     pub sqlite_user_cache: usize,
+    pub sqlite_file_access: SqliteFileAccess,
 }
 
 impl Config {
@@ -229,6 +255,7 @@ impl Config {
             db_statement_timeout_ms: 5_000,
             db_connect_timeout_ms: 5_000,
             sqlite_user_cache: DEFAULT_SQLITE_USER_CACHE,
+            sqlite_file_access: SqliteFileAccess::Exclusive,
         }
     }
 
@@ -364,6 +391,10 @@ impl ServeArgs {
                 .sqlite_user_cache
                 .or(file.sqlite_user_cache)
                 .unwrap_or(DEFAULT_SQLITE_USER_CACHE),
+            sqlite_file_access: self
+                .sqlite_file_access
+                .or(file.sqlite_file_access)
+                .unwrap_or_default(),
         };
         config.validate()?;
         Ok(config)
@@ -416,6 +447,35 @@ mod tests {
             args.resolve()
                 .is_err_and(|e| e.contains("--sqlite-user-cache"))
         );
+    }
+
+    #[test]
+    fn sqlite_file_access_comes_from_flag_file_or_default() {
+        let dir = tempfile_dir();
+        let path = dir.join("access.toml");
+        std::fs::write(&path, "sqlite-file-access = \"shared\"\n").ok();
+        let from_file = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            from_file.resolve().map(|c| c.sqlite_file_access),
+            Ok(SqliteFileAccess::Shared)
+        );
+        let by_flag = ServeArgs {
+            config: Some(path),
+            sqlite_file_access: Some(SqliteFileAccess::Exclusive),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            by_flag.resolve().map(|c| c.sqlite_file_access),
+            Ok(SqliteFileAccess::Exclusive)
+        );
+        assert_eq!(
+            ServeArgs::default().resolve().map(|c| c.sqlite_file_access),
+            Ok(SqliteFileAccess::Exclusive)
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

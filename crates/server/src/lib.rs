@@ -142,6 +142,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
     };
     let sqlite = accountd_store_sqlite::SqliteOptions {
         user_cache: config.sqlite_user_cache,
+        file_access: config.sqlite_file_access.into(),
     };
     let store = open_store_with(&config.database, &postgres, sqlite).await?;
     let settings = Settings {

@@ -198,7 +198,7 @@ mod tests {
     /// A migrated database with one account and two groups.
     fn fixture() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::connection::open(&dir.path().join("db")).unwrap();
+        let mut conn = crate::connection::open(&dir.path().join("db"), Default::default()).unwrap();
         crate::migrate::run(&mut conn).unwrap();
         prepare(&mut conn).unwrap();
         let account = AccountId::generate();

@@ -62,6 +62,7 @@ use crate::readers::Readers;
 use crate::user_cache::UserCache;
 use crate::writer::Writer;
 
+pub use connection::FileAccess;
 pub use migrate::latest_version as schema_version;
 
 /// Read connections per store: enough for every runtime worker to read without waiting.
@@ -82,12 +83,15 @@ pub struct SqliteStore {
 pub struct SqliteOptions {
     /// Most users the user cache keeps (0 turns it off).
     pub user_cache: usize,
+    /// Whether other programs may open the file while the store has it open.
+    pub file_access: FileAccess,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
         Self {
             user_cache: user_cache::DEFAULT_CAPACITY,
+            file_access: FileAccess::default(),
         }
     }
 }
@@ -121,14 +125,14 @@ impl SqliteStore {
             })?;
         }
         let lock = exclusive::lock(path)?;
-        let mut conn = connection::open(path)?;
+        let mut conn = connection::open(path, options.file_access)?;
         migrate::run(&mut conn)?;
         docs::prepare(&mut conn)?;
         drop(conn);
-        let writer = Writer::start(path)?;
+        let writer = Writer::start(path, options.file_access)?;
         Ok(Self {
             path: path.to_owned(),
-            readers: Readers::open(path, DEFAULT_READERS)?,
+            readers: Readers::open(path, DEFAULT_READERS, options.file_access)?,
             users: UserCache::new(writer.generation(), options.user_cache),
             writer,
             _lock: lock,

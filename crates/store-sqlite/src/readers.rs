@@ -12,6 +12,8 @@ use accountd_core::Result;
 use accountd_core::store::PoolStatus;
 use rusqlite::Connection;
 
+use crate::connection::FileAccess;
+
 pub struct Readers {
     connections: Vec<Mutex<Connection>>,
     next: AtomicUsize,
@@ -22,9 +24,9 @@ pub struct Readers {
 }
 
 impl Readers {
-    pub fn open(path: &Path, size: usize) -> Result<Self> {
+    pub fn open(path: &Path, size: usize, access: FileAccess) -> Result<Self> {
         let connections = (0..size.max(1))
-            .map(|_| crate::connection::open(path).map(Mutex::new))
+            .map(|_| crate::connection::open(path, access).map(Mutex::new))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             connections,
@@ -111,7 +113,7 @@ mod tests {
     #[test]
     fn status_counts_connections_in_use_and_callers_waiting() {
         let dir = tempfile::tempdir().unwrap();
-        let readers = Readers::open(&dir.path().join("db"), 1).unwrap();
+        let readers = Readers::open(&dir.path().join("db"), 1, FileAccess::Exclusive).unwrap();
         assert_eq!(readers.status(), idle(1));
         let inside = readers.lookup(|_| Ok(readers.status())).unwrap();
         assert_eq!((inside.in_use, inside.waiting), (1, 0));

@@ -17,6 +17,8 @@ use accountd_core::{Error, Result};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use crate::connection::FileAccess;
+
 /// Most jobs committed together; bounds the latency one commit adds to the first job.
 const MAX_BATCH: usize = 256;
 
@@ -91,8 +93,8 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn start(path: &Path) -> Result<Self> {
-        let conn = crate::connection::open(path)?;
+    pub fn start(path: &Path, access: FileAccess) -> Result<Self> {
+        let conn = crate::connection::open(path, access)?;
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         let generation = Arc::new(AtomicU64::new(0));
         let counted = Arc::clone(&generation);

@@ -452,3 +452,29 @@ async fn a_second_instance_on_one_sqlite_file_is_refused_saying_why() {
         .unwrap();
     assert_eq!(ready.status(), 200);
 }
+
+/// `--sqlite-file-access`: by default SQLite keeps the WAL index in the process (no `-shm` file,
+/// no other program can open the file); `shared` uses the `-shm` file other programs share.
+#[tokio::test]
+async fn sqlite_file_access_picks_where_the_wal_index_lives() {
+    use accountd_server::config::SqliteFileAccess;
+    for (access, shm_expected) in [
+        (SqliteFileAccess::Exclusive, false),
+        (SqliteFileAccess::Shared, true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("accountd.db");
+        let mut config =
+            accountd_server::Config::with_database(format!("sqlite://{}", file.display()));
+        config.sqlite_file_access = access;
+        let started =
+            accountd_server::start(&config, std::sync::Arc::new(accountd_core::SystemClock))
+                .await
+                .unwrap();
+        // Starting without a bootstrap file wrote the demo account.
+        assert!(started.demo.is_some());
+        let shm = dir.path().join("accountd.db-shm");
+        assert_eq!(shm.exists(), shm_expected, "{access:?}");
+        started.server.shutdown().await.unwrap();
+    }
+}
