@@ -9,7 +9,8 @@
 # accountd and the baseline on 127.0.0.1, and drives each scenario with wrk (Debian package)
 # for a bounded time, ROUNDS times, scenarios interleaved with the baseline. Each figure is the
 # median over the rounds; each ratio is the median of the per-round ratios (a scenario against
-# the baseline measured minutes apart in the same round). With POSTGRES set (a server URL whose
+# the baseline measured minutes apart in the same round). The GET scenarios are also compared
+# with the baseline driven by the same wrk script ("(script)"). With POSTGRES set (a server URL whose
 # user may create databases), the GET and create scenarios run again on a fresh PostgreSQL
 # database seeded with PG_USERS users. Prints a Markdown table and writes it to
 # bench/results/latest.md.
