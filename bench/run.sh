@@ -192,6 +192,13 @@ ratio() {
     local r=${f##*.}; paste "$f" "$WORK/res/$2.$r" | awk '{print $1 / $5}'
   done | median | awk '{printf "%.2f", $1}'
 }
+# p50_ratios NAME BASE: NAME's p50 latency over BASE's, one line a round; p50_ratio: their median
+p50_ratios() {
+  for f in "$WORK"/res/"$1".*; do
+    local r=${f##*.}; paste "$f" "$WORK/res/$2.$r" | awk '{printf "%.2f\n", $2 / $6}'
+  done
+}
+p50_ratio() { p50_ratios "$1" "$2" | median | awk '{printf "%.2f", $1}'; }
 errors() { for f in "$WORK"/res/"$1".*; do awk '{print $4}' "$f"; done | awk '{s += $1} END {print s + 0}'; }
 # users_in DIR: the account's user count when the scenarios started (a reused database also holds
 # the users earlier runs created)
@@ -264,7 +271,8 @@ RSS_END=$(rss_mb "$ACCOUNTD_PID")
     row "PostgreSQL: POST /users (durable)" pg_create_user "$(ratio pg_create_user baseline)"
   fi
   echo
-  echo "deep/first p50 latency: $(awk -v d="$(field list_deep 2)" -v f="$(field list_first 2)" 'BEGIN {printf "%.2f", d / f}')"
+  # Like every ratio here, the median of the per-round ratios (both pages measured in one round).
+  echo "deep/first p50 latency: $(p50_ratio list_deep list_first) (rounds: $(p50_ratios list_deep list_first | tr '\n' ' '| sed 's/ $//'))"
   echo "RSS (SQLite): idle ${RSS_IDLE}; after the first GET load ${RSS_LOAD}; at the end ${RSS_END}"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; medians of $ROUNDS rounds"
 } | tee "$RESULTS/latest.md"
