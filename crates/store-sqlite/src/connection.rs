@@ -21,8 +21,8 @@ const WAL_CHECKPOINT_PAGES: i64 = 10_000;
 pub enum FileAccess {
     /// SQLite's `unix-excl` VFS: the first lock of the file is a process-wide exclusive one, and
     /// the WAL index lives on the heap instead of in the `-shm` file, so a read's WAL lock is a
-    /// mutex instead of two `fcntl` calls on that file (a few percent of an uncached
-    /// `GET /users/{uid}`, docs/benchmarks.md). No other process can read the file meanwhile.
+    /// mutex instead of two `fcntl` calls on that file (uncached `GET /users/{uid}` ~16% faster
+    /// in an A/B, docs/benchmarks.md). No other process can read the file meanwhile.
     #[default]
     Exclusive,
     /// SQLite's default `unix` VFS: other processes may read the file (and take its write
