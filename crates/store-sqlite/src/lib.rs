@@ -30,13 +30,11 @@ mod scim_groups;
 mod scim_tokens;
 mod scim_users;
 mod service_users;
-mod uid_rows;
 mod user_cache;
 mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use accountd_core::audit::{AuditContext, AuditEvent, AuditFilter};
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
@@ -61,7 +59,6 @@ use async_trait::async_trait;
 
 use crate::exclusive::DatabaseLock;
 use crate::readers::Readers;
-use crate::uid_rows::UidRows;
 use crate::user_cache::UserCache;
 use crate::writer::Writer;
 
@@ -77,8 +74,6 @@ pub struct SqliteStore {
     writer: Writer,
     /// Users' JSON by uid or email, for `GET /users/{uid}`.
     users: UserCache<UserJson>,
-    /// Users' row numbers by uid, for the reads the cache misses; kept up by the writer.
-    uid_rows: Arc<UidRows>,
     /// Held for the store's lifetime: no other process writes behind the cache's back.
     _lock: DatabaseLock,
 }
@@ -134,19 +129,11 @@ impl SqliteStore {
         migrate::run(&mut conn)?;
         docs::prepare(&mut conn)?;
         drop(conn);
-        let uid_rows = Arc::new(UidRows::new());
-        let kept = Arc::clone(&uid_rows);
-        let writer = Writer::start(path, options.file_access, move |conn| {
-            // An index behind costs reads a descent of the uid index, never a wrong answer.
-            if let Err(err) = kept.catch_up(conn) {
-                tracing::warn!(%err, "could not add new users to the uid index in memory");
-            }
-        })?;
+        let writer = Writer::start(path, options.file_access)?;
         Ok(Self {
             path: path.to_owned(),
             readers: Readers::open(path, DEFAULT_READERS, options.file_access)?,
             users: UserCache::new(writer.generation(), options.user_cache),
-            uid_rows,
             writer,
             _lock: lock,
         })
@@ -457,7 +444,7 @@ impl Store for SqliteStore {
         self.users.get_or_load(account, user, || {
             // One statement whenever the doc is there (it always is once the store is open).
             self.readers
-                .lookup(|conn| users::get_json(conn, account, user, &self.uid_rows))
+                .lookup(|conn| users::get_json(conn, account, user))
         })
     }
 
@@ -831,173 +818,5 @@ impl Store for SqliteStore {
     ) -> Result<ScimSlice<ScimGroup>> {
         self.readers
             .read(|conn| scim_groups::list(conn, account, query))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use accountd_core::audit::AuditContext;
-    use accountd_core::authz::Actor;
-    use accountd_core::ids::{Email, UserId};
-    use accountd_core::model::{Account, UserStatus};
-    use time::OffsetDateTime;
-
-    use super::*;
-
-    fn ctx() -> AuditContext {
-        AuditContext {
-            actor: Actor::Admin,
-            at: OffsetDateTime::now_utc(),
-        }
-    }
-
-    fn user(email: &str) -> User {
-        let now = accountd_core::clock::from_millis(accountd_core::clock::to_millis(
-            OffsetDateTime::now_utc(),
-        ));
-        User {
-            uid: UserId::generate(),
-            email: Email::parse(email).unwrap(),
-            first_name: "Ada".into(),
-            last_name: "Lovelace".into(),
-            groups: Vec::new(),
-            status: UserStatus::Active,
-            created_at: now,
-            modified_at: now,
-        }
-    }
-
-    async fn account(store: &SqliteStore) -> AccountId {
-        let account = Account {
-            id: AccountId::generate(),
-            name: "Acme".into(),
-            created_at: OffsetDateTime::now_utc(),
-            rate_limit: None,
-        };
-        store.create_account(&account, &ctx()).await.unwrap();
-        account.id
-    }
-
-    fn seq_of(store: &SqliteStore, uid: UserId) -> i64 {
-        store
-            .readers
-            .lookup(|conn| {
-                conn.query_row(
-                    "SELECT seq FROM users WHERE uid = ?1",
-                    [uid.to_string()],
-                    |row| row.get(0),
-                )
-            })
-            .unwrap()
-    }
-
-    fn read_with(store: &SqliteStore, account: AccountId, uid: UserId, rows: &UidRows) -> bool {
-        store
-            .readers
-            .lookup(|conn| users::get_json(conn, account, &UserRef::Uid(uid), rows))
-            .unwrap()
-            .is_some_and(|json| {
-                json.as_bytes()
-                    .windows(36)
-                    .any(|w| w == uid.to_string().as_bytes())
-            })
-    }
-
-    #[tokio::test]
-    async fn a_row_index_pointing_elsewhere_never_gives_another_users_answer() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("db")).unwrap();
-        let (acme, other) = (account(&store).await, account(&store).await);
-        let ada = user("ada@example.com");
-        let bob = user("bob@example.com");
-        let eve = user("eve@example.com");
-        store.create_user(acme, &ada, &ctx()).await.unwrap();
-        store.create_user(acme, &bob, &ctx()).await.unwrap();
-        store.create_user(other, &eve, &ctx()).await.unwrap();
-        let (ada_row, bob_row, eve_row) = (
-            seq_of(&store, ada.uid),
-            seq_of(&store, bob.uid),
-            seq_of(&store, eve.uid),
-        );
-
-        let right = UidRows::of(&[(ada.uid, ada_row), (bob.uid, bob_row), (eve.uid, eve_row)]);
-        assert!(read_with(&store, acme, ada.uid, &right));
-        assert!(read_with(&store, acme, bob.uid, &right));
-        // Indexed, but in another account: not found, as through the uid index.
-        assert!(!read_with(&store, acme, eve.uid, &right));
-
-        // Each uid pointing at another user's row, or at a row that does not exist: every read
-        // still finds its own user, through the uid index.
-        let wrong = UidRows::of(&[(ada.uid, bob_row), (bob.uid, 9_999), (eve.uid, ada_row)]);
-        assert!(read_with(&store, acme, ada.uid, &wrong));
-        assert!(read_with(&store, acme, bob.uid, &wrong));
-        assert!(read_with(&store, other, eve.uid, &wrong));
-        assert!(!read_with(&store, acme, eve.uid, &wrong));
-
-        // Not indexed at all.
-        let empty = UidRows::new();
-        assert!(read_with(&store, acme, ada.uid, &empty));
-        assert!(!read_with(&store, acme, UserId::generate(), &empty));
-    }
-
-    #[tokio::test]
-    async fn the_writer_indexes_the_users_there_are_at_start_and_new_ones_in_steps() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db");
-        let (acme, ada) = {
-            let store = SqliteStore::open(&path).unwrap();
-            let acme = account(&store).await;
-            let ada = user("ada@example.com");
-            store.create_user(acme, &ada, &ctx()).await.unwrap();
-            (acme, ada)
-        };
-        let store = Arc::new(SqliteStore::open(&path).unwrap());
-        // The writer's first catch-up runs before it takes a job: this write waits for it.
-        store
-            .create_user(acme, &user("bob@example.com"), &ctx())
-            .await
-            .unwrap();
-        assert_eq!(store.uid_rows.len(), 1, "the user there was at start");
-        assert!(
-            store
-                .get_user_json(acme, &UserRef::Uid(ada.uid))
-                .await
-                .unwrap()
-                .is_some()
-        );
-
-        // 1,100 more, at once (the writer batches them): a step (1,024 new rows) is taken after
-        // the first batch that reaches it; the rest wait for the next.
-        let creates: Vec<_> = (0..1100)
-            .map(|n| {
-                let store = Arc::clone(&store);
-                tokio::spawn(async move {
-                    let user = user(&format!("user{n}@example.com"));
-                    store.create_user(acme, &user, &ctx()).await.unwrap();
-                    user.uid
-                })
-            })
-            .collect();
-        let mut uids = Vec::new();
-        for create in creates {
-            uids.push(create.await.unwrap());
-        }
-        // The writer catches up after answering a batch and before taking the next job: once
-        // this write is answered, every earlier batch's catch-up has run.
-        store
-            .create_user(acme, &user("last@example.com"), &ctx())
-            .await
-            .unwrap();
-        let indexed = store.uid_rows.len();
-        assert!((1025..=1103).contains(&indexed), "{indexed} users indexed");
-        for uid in &uids {
-            assert!(
-                store
-                    .get_user_json(acme, &UserRef::Uid(*uid))
-                    .await
-                    .unwrap()
-                    .is_some()
-            );
-        }
     }
 }

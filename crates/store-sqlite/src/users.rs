@@ -10,7 +10,6 @@ use accountd_core::user_json::UserJson;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::errors::{conflict_or_internal, internal};
-use crate::uid_rows::UidRows;
 use crate::{audit, docs, rows};
 
 /// totalCount from the counters kept by triggers (migration 0006).
@@ -319,38 +318,20 @@ pub fn list_json(
     })
 }
 
-/// [`get`] as the user's kept JSON, without the membership query: by uid, the row `uid_rows`
-/// names (one descent), else through the uid index and the row (two); by email, through the email
-/// index and the row.
+/// [`get`] as the user's kept JSON: one descent of the uid (or email) index and one row, without
+/// the membership query.
 pub fn get_json(
     conn: &Connection,
     account: AccountId,
     user: &UserRef,
-    uid_rows: &UidRows,
 ) -> rusqlite::Result<Option<UserJson>> {
     let account = account.to_string();
     let row = |row: &rusqlite::Row<'_>| Ok((row.get::<_, i64>(0)?, row.get(1)?));
     let found = match user {
-        UserRef::Uid(uid) => {
-            let uid_text = uid.to_string();
-            let hinted = uid_rows.find(uid, |seq| {
-                // The uid and account are checked on the row: the index only says where to look.
-                conn.prepare_cached(
-                    "SELECT seq, doc FROM users WHERE seq = ?1 AND uid = ?2 AND account_id = ?3",
-                )?
-                .query_row(params![seq, uid_text, account], row)
-                .optional()
-            })?;
-            match hinted {
-                Some(found) => Some(found),
-                None => conn
-                    .prepare_cached(
-                        "SELECT seq, doc FROM users WHERE uid = ?1 AND account_id = ?2",
-                    )?
-                    .query_row(params![uid_text, account], row)
-                    .optional()?,
-            }
-        }
+        UserRef::Uid(uid) => conn
+            .prepare_cached("SELECT seq, doc FROM users WHERE uid = ?1 AND account_id = ?2")?
+            .query_row(params![uid.to_string(), account], row)
+            .optional()?,
         UserRef::Email(email) => conn
             .prepare_cached("SELECT seq, doc FROM users WHERE account_id = ?1 AND email_key = ?2")?
             .query_row(params![account, email.key()], row)

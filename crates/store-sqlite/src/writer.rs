@@ -93,21 +93,14 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `path`. `upkeep` runs on that thread when it starts and after
-    /// every batch that commits, once the batch is answered: work that must see every write but
-    /// need not delay one (the store keeps its uid index in memory up to date with it).
-    pub fn start(
-        path: &Path,
-        access: FileAccess,
-        upkeep: impl FnMut(&Connection) + Send + 'static,
-    ) -> Result<Self> {
+    pub fn start(path: &Path, access: FileAccess) -> Result<Self> {
         let conn = crate::connection::open(path, access)?;
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         let generation = Arc::new(AtomicU64::new(0));
         let counted = Arc::clone(&generation);
         std::thread::Builder::new()
             .name("accountd-sqlite-writer".to_owned())
-            .spawn(move || write_loop(&conn, &jobs, &counted, upkeep))
+            .spawn(move || write_loop(&conn, &jobs, &counted))
             .map_err(|err| {
                 Error::Internal(format!("cannot start the SQLite writer thread: {err}"))
             })?;
@@ -136,13 +129,7 @@ impl Writer {
     }
 }
 
-fn write_loop(
-    conn: &Connection,
-    jobs: &mpsc::Receiver<Box<dyn Job>>,
-    generation: &AtomicU64,
-    mut upkeep: impl FnMut(&Connection),
-) {
-    upkeep(conn);
+fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, generation: &AtomicU64) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -175,12 +162,8 @@ fn write_loop(
         // After the commit (its rows are visible) and before the answers (a caller that got its
         // answer finds the new generation). Release pairs with the readers' Acquire.
         generation.fetch_add(1, Ordering::Release);
-        let succeeded = committed.is_ok();
         for completion in completions {
             completion.finish(committed.clone());
-        }
-        if succeeded {
-            upkeep(conn);
         }
     }
 }
