@@ -32,6 +32,11 @@ macro_rules! uuid_id {
             pub fn as_uuid(&self) -> &Uuid {
                 &self.0
             }
+
+            /// The canonical text (lowercase, hyphenated), formatted on the stack.
+            pub fn text(&self) -> UuidText {
+                UuidText::of(&self.0)
+            }
         }
 
         impl fmt::Display for $name {
@@ -40,6 +45,30 @@ macro_rules! uuid_id {
             }
         }
     };
+}
+
+/// A uuid's canonical text without an allocation: the stores bind ids as text, a point lookup
+/// binds two, and `to_string` allocated and went through the formatting machinery for each.
+#[derive(Clone, Copy)]
+pub struct UuidText([u8; uuid::fmt::Hyphenated::LENGTH]);
+
+impl UuidText {
+    pub fn of(uuid: &Uuid) -> Self {
+        let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+        uuid.hyphenated().encode_lower(&mut text);
+        Self(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // `encode_lower` writes ASCII hex digits and hyphens only, so this never fails.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for UuidText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 uuid_id!(
@@ -231,6 +260,19 @@ impl fmt::Display for UserRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_text_is_the_display_form() {
+        for _ in 0..100 {
+            let uid = UserId::generate();
+            assert_eq!(uid.text().as_str(), uid.to_string());
+        }
+        let parsed = AccountId::parse("7E1F0C2A-3C44-4B8A-9A55-0C1E2F3A4B5C").unwrap();
+        assert_eq!(
+            parsed.text().as_str(),
+            "7e1f0c2a-3c44-4b8a-9a55-0c1e2f3a4b5c"
+        );
+    }
 
     #[test]
     fn emails_accept_common_forms_and_reject_broken_ones() {

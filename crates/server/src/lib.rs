@@ -128,6 +128,9 @@ pub struct Started {
 /// caller can connect at once.
 pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, String> {
     config.validate()?;
+    // Before the store opens: it resolves its metric handles once, when it is built, and
+    // handles taken before the recorder is installed would record nothing.
+    metrics::init();
     // Bind first: links in messages need the real address when the port is chosen by the OS.
     let listener = TcpListener::bind(config.listen)
         .await
@@ -175,7 +178,6 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             .await
             .map_err(|err| format!("creating the demo account: {err}"))?,
     };
-    metrics::init();
     let rate_limit_store = config
         .rate_limit_store
         .unwrap_or_else(|| rate_limit::RateLimitStore::default_for(store.backend()));

@@ -21,6 +21,9 @@ pub struct Readers {
     busy: AtomicUsize,
     /// Callers blocked until a connection is free (every one was in use).
     waiting: AtomicUsize,
+    /// Resolved once: looking a metric up by name on every read cost more than recording it.
+    busy_gauge: metrics::Gauge,
+    read_seconds: metrics::Histogram,
 }
 
 impl Readers {
@@ -33,6 +36,8 @@ impl Readers {
             next: AtomicUsize::new(0),
             busy: AtomicUsize::new(0),
             waiting: AtomicUsize::new(0),
+            busy_gauge: metrics::gauge!("store_readers_busy"),
+            read_seconds: metrics::histogram!("store_read_seconds"),
         })
     }
 
@@ -86,10 +91,10 @@ impl Readers {
                 guard
             });
         let busy = self.busy.fetch_add(1, Ordering::Relaxed) + 1;
-        metrics::gauge!("store_readers_busy").set(busy as f64);
+        self.busy_gauge.set(busy as f64);
         let result = f(&guard).map_err(crate::errors::internal);
         self.busy.fetch_sub(1, Ordering::Relaxed);
-        metrics::histogram!("store_read_seconds").record(started.elapsed().as_secs_f64());
+        self.read_seconds.record(started.elapsed().as_secs_f64());
         result
     }
 }

@@ -51,6 +51,9 @@ pub struct UserCache<V> {
     writes: Arc<AtomicU64>,
     capacity: usize,
     entries: Mutex<Entries<V>>,
+    /// `store_user_cache_total`, resolved once rather than looked up by name on every read.
+    hits: metrics::Counter,
+    misses: metrics::Counter,
 }
 
 impl<V: Clone> UserCache<V> {
@@ -64,6 +67,8 @@ impl<V: Clone> UserCache<V> {
                 generation: 0,
                 users: HashMap::new(),
             }),
+            hits: metrics::counter!("store_user_cache_total", "result" => "hit"),
+            misses: metrics::counter!("store_user_cache_total", "result" => "miss"),
         }
     }
 
@@ -86,11 +91,11 @@ impl<V: Clone> UserCache<V> {
             if entries.generation == generation
                 && let Some(found) = entries.users.get(&key)
             {
-                metrics::counter!("store_user_cache_total", "result" => "hit").increment(1);
+                self.hits.increment(1);
                 return Ok(Some(found.clone()));
             }
         }
-        metrics::counter!("store_user_cache_total", "result" => "miss").increment(1);
+        self.misses.increment(1);
         let loaded = load()?;
         if let Some(found) = &loaded {
             self.keep(generation, key, found);

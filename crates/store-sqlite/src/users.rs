@@ -44,13 +44,14 @@ pub(crate) fn find(
     account: AccountId,
     user: &UserRef,
 ) -> rusqlite::Result<Option<(User, i64)>> {
-    let account = account.to_string();
+    let account_text = account.text();
+    let account = account_text.as_str();
     match user {
         UserRef::Uid(uid) => conn
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM users WHERE uid = ?1 AND account_id = ?2"
             ))?
-            .query_row(params![uid.to_string(), account], from_row)
+            .query_row(params![uid.text().as_str(), account], from_row)
             .optional(),
         UserRef::Email(email) => conn
             .prepare_cached(&format!(
@@ -92,14 +93,15 @@ pub fn get(
     account: AccountId,
     user: &UserRef,
 ) -> rusqlite::Result<Option<User>> {
-    let account = account.to_string();
+    let account_text = account.text();
+    let account = account_text.as_str();
     let row = from_row_with_groups;
     match user {
         UserRef::Uid(uid) => conn
             .prepare_cached(&format!(
                 "SELECT {COLUMNS}, {WITH_GROUPS} FROM users WHERE uid = ?1 AND account_id = ?2"
             ))?
-            .query_row(params![uid.to_string(), account], row)
+            .query_row(params![uid.text().as_str(), account], row)
             .optional(),
         UserRef::Email(email) => conn
             .prepare_cached(&format!(
@@ -325,12 +327,13 @@ pub fn get_json(
     account: AccountId,
     user: &UserRef,
 ) -> rusqlite::Result<Option<UserJson>> {
-    let account = account.to_string();
+    let account_text = account.text();
+    let account = account_text.as_str();
     let row = |row: &rusqlite::Row<'_>| Ok((row.get::<_, i64>(0)?, row.get(1)?));
     let found = match user {
         UserRef::Uid(uid) => conn
             .prepare_cached("SELECT seq, doc FROM users WHERE uid = ?1 AND account_id = ?2")?
-            .query_row(params![uid.to_string(), account], row)
+            .query_row(params![uid.text().as_str(), account], row)
             .optional()?,
         UserRef::Email(email) => conn
             .prepare_cached("SELECT seq, doc FROM users WHERE account_id = ?1 AND email_key = ?2")?

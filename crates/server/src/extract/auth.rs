@@ -17,8 +17,10 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
         .headers
         .get(AUTHORIZATION)
         .ok_or_else(|| missing_token("an access token is required: send 'Authorization: Bearer <token>' (get one from POST /sso/oauth2/token)"))?;
-    let value = header
-        .to_str()
+    // UTF-8 validation rather than `to_str`'s byte-by-byte check for visible ASCII: a token is
+    // ~370 bytes and this runs on every request; a control character left in would fail the
+    // token's own check (and hyper refuses most of them in header values already).
+    let value = std::str::from_utf8(header.as_bytes())
         .map_err(|_| missing_token("the Authorization header is not valid text"))?;
     match value.split_once(' ') {
         Some((scheme, token))
