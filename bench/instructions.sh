@@ -39,6 +39,8 @@ DB="sqlite://$WORK/instructions.db"
 [ -f "$WORK/instructions.db" ] || target/release/accountd-seed --database "$DB" \
   --bootstrap "$WORK/bootstrap.yaml" --users "$USERS" >/dev/null
 
+# A fresh token each run (an old script's token may have expired: 401s measure the wrong thing).
+rm -f "$WORK/get.lua"
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null || true' EXIT
 
@@ -68,6 +70,9 @@ measure() {
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   local requests total
   requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.$name")
+  if grep -q "Non-2xx" "$WORK/wrk.$name"; then
+    echo "instructions: $name: some requests failed:" >&2; cat "$WORK/wrk.$name" >&2; exit 1
+  fi
   total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   printf '| %s | %s | %s |\n' "$label" "$requests" "$(( total / requests ))"
 }

@@ -17,21 +17,22 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
         .headers
         .get(AUTHORIZATION)
         .ok_or_else(|| missing_token("an access token is required: send 'Authorization: Bearer <token>' (get one from POST /sso/oauth2/token)"))?;
-    // UTF-8 validation rather than `to_str`'s byte-by-byte check for visible ASCII: a token is
-    // ~370 bytes and this runs on every request; a control character left in would fail the
-    // token's own check (and hyper refuses most of them in header values already).
-    let value = std::str::from_utf8(header.as_bytes())
-        .map_err(|_| missing_token("the Authorization header is not valid text"))?;
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(token.trim())
-        }
-        _ => Err(missing_token(
-            "the Authorization header must be 'Bearer <token>'",
-        )),
+    // Split and trimmed as bytes, and only the token checked as UTF-8 (not `to_str`'s
+    // byte-by-byte check for visible ASCII): a token is ~370 bytes and this runs on every
+    // request. A control character left in fails the token's own check, and hyper refuses most
+    // of them in header values already.
+    let value = header.as_bytes();
+    let not_bearer = || missing_token("the Authorization header must be 'Bearer <token>'");
+    let space = value
+        .iter()
+        .position(|&b| b == b' ')
+        .ok_or_else(not_bearer)?;
+    let (scheme, token) = (&value[..space], value[space + 1..].trim_ascii());
+    if !scheme.eq_ignore_ascii_case(b"bearer") || token.is_empty() {
+        return Err(not_bearer());
     }
+    std::str::from_utf8(token)
+        .map_err(|_| missing_token("the Authorization header is not valid text"))
 }
 
 /// Where the `Auth` extractor leaves the rate-limit state for the response headers (put in
@@ -94,5 +95,48 @@ impl FromRequestParts<AppState> for AdminAuth {
     ) -> Result<Self, Self::Rejection> {
         let presented = bearer_token(parts).ok().map(Secret::new);
         Ok(AdminAuth(state.core.admin(presented.as_ref())?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderValue, Request};
+
+    use super::*;
+
+    fn token_of(header: Option<&[u8]>) -> Result<String, String> {
+        let mut request = Request::builder();
+        if let Some(value) = header {
+            request = request.header(AUTHORIZATION, HeaderValue::from_bytes(value).unwrap());
+        }
+        let (parts, ()) = request.body(()).unwrap().into_parts();
+        bearer_token(&parts)
+            .map(str::to_owned)
+            .map_err(|err| format!("{err:?}"))
+    }
+
+    #[test]
+    fn the_bearer_token_is_taken_from_the_header() {
+        assert_eq!(token_of(Some(b"Bearer abc.def")), Ok("abc.def".to_owned()));
+        assert_eq!(token_of(Some(b"bEaReR  abc  ")), Ok("abc".to_owned()));
+    }
+
+    #[test]
+    fn other_headers_are_refused_with_a_reason() {
+        let refused = |header: Option<&[u8]>, reason: &str| {
+            let err = token_of(header).unwrap_err();
+            assert!(err.contains(reason), "{header:?}: {err}");
+        };
+        refused(None, "an access token is required");
+        for wrong in [
+            &b"Basic abc"[..],
+            b"Bearer",
+            b"Bearer   ",
+            b"Bearerabc",
+            b" Bearer",
+        ] {
+            refused(Some(wrong), "must be 'Bearer <token>'");
+        }
+        refused(Some(b"Bearer ab\xffc"), "not valid text");
     }
 }
