@@ -82,7 +82,7 @@ serve=("$BINARY" serve --database "$DB" --listen "127.0.0.1:$PORT" --bootstrap "
 
 echo "| scenario | requests | instructions per request |"
 echo "|---|---:|---:|"
-# Serve the token request before the first measurement (the baseline cannot issue one).
+# accountd first: its first run issues the token the wrk script carries (the baseline cannot).
 measure cached "\`GET /users/{uid}\`, from the user cache" "${serve[@]}"
 measure uncached "\`GET /users/{uid}\`, user cache off (every read from SQLite)" "${serve[@]}" --sqlite-user-cache 0
 measure baseline "baseline: bare axum, the same requests" target/release/accountd-baseline --listen "127.0.0.1:$PORT"

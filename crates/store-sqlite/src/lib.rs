@@ -115,6 +115,10 @@ impl SqliteStore {
     }
 
     /// Like [`SqliteStore::open`], with `options`.
+    ///
+    /// The store takes its read metrics' handles (`store_read_seconds`, `store_readers_busy`,
+    /// `store_user_cache_total`) here, once: install the `metrics` recorder before opening it,
+    /// or those metrics record nothing (the server does).
     pub fn open_with(path: &Path, options: SqliteOptions) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|err| {
