@@ -3,8 +3,8 @@
 //! - WAL journal, foreign keys on, `synchronous=FULL`: an acknowledged write survives kill -9.
 //! - Reads run inline on a small pool of connections (a point lookup is ~5 µs).
 //! - Writes go to one writer thread that commits in groups (see the `writer` module).
-//! - Users read by uid or email are cached until the next write (the `user_cache` module), which
-//!   is why one process at a time may open a database file (the `exclusive` module).
+//! - Users read by uid or email are cached until a write changes them (the `user_cache` module),
+//!   which is why one process at a time may open a database file (the `exclusive` module).
 //!
 //! rusqlite rather than sqlx: sqlx's SQLite driver costs ~34 µs a query on these machines
 //! against rusqlite's ~5 µs (DESIGN.md), and the read path has to stay near a bare handler.
@@ -31,10 +31,13 @@ mod scim_tokens;
 mod scim_users;
 mod service_users;
 mod user_cache;
+#[cfg(test)]
+mod user_cache_tests;
 mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use accountd_core::audit::{AuditContext, AuditEvent, AuditFilter};
 use accountd_core::ids::{AccountId, EnvironmentId, GroupId, UserId, UserRef};
@@ -72,8 +75,9 @@ pub struct SqliteStore {
     path: PathBuf,
     readers: Readers,
     writer: Writer,
-    /// Users' JSON by uid or email, for `GET /users/{uid}`.
-    users: UserCache<UserJson>,
+    /// Users' JSON by uid or email, for `GET /users/{uid}`; the writer drops the users each
+    /// batch changes.
+    users: Arc<UserCache<UserJson>>,
     /// Held for the store's lifetime: no other process writes behind the cache's back.
     _lock: DatabaseLock,
 }
@@ -133,11 +137,17 @@ impl SqliteStore {
         migrate::run(&mut conn)?;
         docs::prepare(&mut conn)?;
         drop(conn);
-        let writer = Writer::start(path, options.file_access)?;
+        let users = Arc::new(UserCache::new(options.user_cache));
+        let told = Arc::clone(&users);
+        let writer = Writer::start(
+            path,
+            options.file_access,
+            Box::new(move |changed| told.users_changed(changed)),
+        )?;
         Ok(Self {
             path: path.to_owned(),
             readers: Readers::open(path, DEFAULT_READERS, options.file_access)?,
-            users: UserCache::new(writer.generation(), options.user_cache),
+            users,
             writer,
             _lock: lock,
         })

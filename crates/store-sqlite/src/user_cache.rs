@@ -1,54 +1,106 @@
-//! Users read by uid or email, kept while this process writes nothing.
+//! Users read by uid or email, kept until a write changes them.
 //!
 //! `GET /users/{uid}` is the hottest read of the API, and on SQLite most of its time went to the
-//! store: two b-tree descents and, per statement, the WAL read lock (a syscall). A user served
-//! from here costs a hash lookup and a clone of its JSON (the store keeps `UserJson`s here).
+//! store: two b-tree descents and, per statement, the WAL read lock. A user served from here
+//! costs a hash lookup and a clone of its JSON (the store keeps `UserJson`s here).
 //!
-//! Why this is safe: every write of this process goes through the one writer thread, which
-//! counts a new *write generation* after each batch commits and before it answers. An entry
-//! records the generation read *before* its row was read; it is served only while that is
-//! still the current generation, so no write can have landed since the row was read. Any write
-//! at all retires every entry (per-user invalidation would need every write to name the users
-//! it touches: renames, memberships, group deletions, SCIM PATCH). Writes from another process
-//! would go unnoticed, which is why the store holds an exclusive lock on its database file
-//! (the `exclusive` module).
+//! Why this is safe: every write of this process goes through the one writer thread. After each
+//! batch commits, and before it answers anyone, the writer hands over the uids of every user the
+//! batch changed or removed ([`UserCache::users_changed`]): the `writer` module collects them
+//! with triggers, and every change to what a user's JSON shows clears its kept doc, whichever
+//! statement made it (the `docs` module), so a trigger on that catches them all. Those users
+//! leave the cache at once; everyone else stays.
+//!
+//! A read races a write when its row was read before the commit and is kept after the writer
+//! already dropped that user. So each batch counts one *generation*, a read notes the generation
+//! before it reads the row, and a row read at an older generation is kept only when none of the
+//! batches since changed that user (the cache remembers the last [`REMEMBERED_BATCHES`]).
+//!
+//! Writes from another process would go unnoticed, which is why the store holds an exclusive
+//! lock on its database file (the `exclusive` module).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
 
 use accountd_core::Result;
 use accountd_core::ids::{AccountId, UserId, UserRef};
 
-/// Most users kept by default: ~15 MB at ~300 bytes a user. A full cache starts over (rather than
-/// tracking recency on every hit, which would cost the hot path a write).
+/// Most users kept by default: ~20 MB at ~400 bytes a user (JSON, keys and table). A full
+/// cache starts over (rather than tracking recency on every hit, which would cost the hot path
+/// a write).
 pub const DEFAULT_CAPACITY: usize = 50_000;
 
-/// How a user was asked for: a uid, or an email's case-folded key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum UserKey {
-    Uid(UserId),
-    Email(String),
-}
+/// Batches whose changed users a read that straddles them is checked against; a read that began
+/// before all of them keeps nothing (it still answers).
+const REMEMBERED_BATCHES: usize = 64;
 
-impl UserKey {
-    fn of(user: &UserRef) -> Self {
-        match user {
-            UserRef::Uid(uid) => Self::Uid(*uid),
-            UserRef::Email(email) => Self::Email(email.key().to_owned()),
-        }
-    }
+/// What a batch of writes changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// Exactly these users (changed or removed).
+    Users(Vec<UserId>),
+    /// Unknown, or too many to name: every user may have changed.
+    Everyone,
 }
 
 struct Entries<V> {
-    /// The write generation every entry was read at.
+    /// Batches committed so far.
     generation: u64,
-    users: HashMap<(AccountId, UserKey), V>,
+    /// By uid, with the user's account (a uid is unique across accounts).
+    by_uid: HashMap<UserId, (AccountId, V)>,
+    /// By account and case-folded email key, with the user's uid.
+    by_email: HashMap<AccountId, HashMap<String, (UserId, V)>>,
+    /// The email key each user is kept under in `by_email`, so a change to the user drops it.
+    email_of: HashMap<UserId, (AccountId, String)>,
+    /// Entries in `by_uid` and `by_email` together.
+    len: usize,
+    /// What the last batches changed, oldest first: the batch that made generation `g` is at
+    /// `g - recent_from`.
+    recent: VecDeque<Changed>,
+    recent_from: u64,
 }
 
-/// Values `V` of users (the store keeps their JSON), keyed by account and uid or email.
+impl<V> Entries<V> {
+    /// Whether a row read at `generation` is still current for `uid`.
+    fn unchanged_since(&self, generation: u64, uid: UserId) -> bool {
+        if generation == self.generation {
+            return true;
+        }
+        // Batches generation+1 ..= self.generation must all be remembered.
+        if generation + 1 < self.recent_from {
+            return false;
+        }
+        let first = usize::try_from(generation + 1 - self.recent_from).unwrap_or(usize::MAX);
+        self.recent.iter().skip(first).all(|changed| match changed {
+            Changed::Users(uids) => !uids.contains(&uid),
+            Changed::Everyone => false,
+        })
+    }
+
+    fn remove(&mut self, uid: UserId) {
+        if self.by_uid.remove(&uid).is_some() {
+            self.len -= 1;
+        }
+        if let Some((account, email)) = self.email_of.remove(&uid)
+            && let Some(emails) = self.by_email.get_mut(&account)
+            && emails.remove(&email).is_some()
+        {
+            self.len -= 1;
+        }
+    }
+
+    fn clear(&mut self) {
+        // `clear` keeps the tables' allocations: a cache that fills and starts over under a
+        // spread-out load does not grow its tables again (each growth copies every entry).
+        self.by_uid.clear();
+        self.by_email.values_mut().for_each(HashMap::clear);
+        self.email_of.clear();
+        self.len = 0;
+    }
+}
+
+/// Values `V` of users (the store keeps their JSON), by uid or by account and email.
 pub struct UserCache<V> {
-    writes: Arc<AtomicU64>,
     capacity: usize,
     entries: Mutex<Entries<V>>,
     /// `store_user_cache_total`, resolved once rather than looked up by name on every read.
@@ -57,70 +109,137 @@ pub struct UserCache<V> {
 }
 
 impl<V: Clone> UserCache<V> {
-    /// A cache of at most `capacity` users (0 turns it off), invalidated by `writes`, the
-    /// writer's generation.
-    pub fn new(writes: Arc<AtomicU64>, capacity: usize) -> Self {
+    /// A cache of at most `capacity` users (0 turns it off).
+    pub fn new(capacity: usize) -> Self {
         Self {
-            writes,
             capacity,
             entries: Mutex::new(Entries {
                 generation: 0,
-                users: HashMap::new(),
+                by_uid: HashMap::new(),
+                by_email: HashMap::new(),
+                email_of: HashMap::new(),
+                len: 0,
+                recent: VecDeque::with_capacity(REMEMBERED_BATCHES),
+                recent_from: 1,
             }),
             hits: metrics::counter!("store_user_cache_total", "result" => "hit"),
             misses: metrics::counter!("store_user_cache_total", "result" => "miss"),
         }
     }
 
-    /// The user from the cache, or from `load` (which then fills the cache). Users not found
-    /// are not kept: a miss costs what it did without the cache.
+    /// The user from the cache, or from `load` (which then fills the cache). `load` answers the
+    /// user's uid with the value. Users not found are not kept: a miss costs what it did
+    /// without the cache.
     pub fn get_or_load(
         &self,
         account: AccountId,
         user: &UserRef,
-        load: impl FnOnce() -> Result<Option<V>>,
+        load: impl FnOnce() -> Result<Option<(UserId, V)>>,
     ) -> Result<Option<V>> {
         if self.capacity == 0 {
-            return load();
+            return Ok(load()?.map(|(_, value)| value));
         }
-        let key = (account, UserKey::of(user));
-        // Read before the row is: a write that lands while `load` runs moves it on.
-        let generation = self.writes.load(Ordering::Acquire);
-        {
+        // Noted before the row is read: a batch that commits while `load` runs moves it on.
+        let generation = {
             let entries = self.lock();
-            if entries.generation == generation
-                && let Some(found) = entries.users.get(&key)
-            {
+            let found = match user {
+                UserRef::Uid(uid) => entries
+                    .by_uid
+                    .get(uid)
+                    .filter(|(owner, _)| *owner == account)
+                    .map(|(_, value)| value),
+                UserRef::Email(email) => entries
+                    .by_email
+                    .get(&account)
+                    .and_then(|emails| emails.get(email.key()))
+                    .map(|(_, value)| value),
+            };
+            if let Some(found) = found {
                 self.hits.increment(1);
                 return Ok(Some(found.clone()));
             }
-        }
+            entries.generation
+        };
         self.misses.increment(1);
         let loaded = load()?;
-        if let Some(found) = &loaded {
-            self.keep(generation, key, found);
+        if let Some((uid, value)) = &loaded {
+            self.keep(generation, account, user, *uid, value);
         }
-        Ok(loaded)
+        Ok(loaded.map(|(_, value)| value))
     }
 
-    fn keep(&self, generation: u64, key: (AccountId, UserKey), user: &V) {
+    /// Called by the writer after each batch commits and before it answers: drops the users
+    /// the batch changed.
+    pub fn users_changed(&self, changed: Changed) {
         let mut entries = self.lock();
-        if generation < entries.generation {
-            // Read before a write that newer entries already reflect: possibly stale.
+        match &changed {
+            Changed::Users(uids) => uids.iter().for_each(|uid| entries.remove(*uid)),
+            Changed::Everyone => entries.clear(),
+        }
+        entries.generation += 1;
+        if entries.recent.len() == REMEMBERED_BATCHES {
+            entries.recent.pop_front();
+            entries.recent_from += 1;
+        }
+        entries.recent.push_back(changed);
+    }
+
+    fn keep(&self, generation: u64, account: AccountId, user: &UserRef, uid: UserId, value: &V) {
+        let mut entries = self.lock();
+        if !entries.unchanged_since(generation, uid) {
+            // Read before a batch that changed this user: possibly stale.
             return;
         }
-        if generation > entries.generation || entries.users.len() >= self.capacity {
-            // `clear` keeps the table's allocation: a cache that fills and starts over under a
-            // spread-out load does not grow its table again (each growth copies every entry).
-            entries.users.clear();
-            entries.generation = generation;
+        if entries.len >= self.capacity {
+            entries.clear();
         }
-        entries.users.insert(key, user.clone());
+        match user {
+            UserRef::Uid(_) => {
+                if entries
+                    .by_uid
+                    .insert(uid, (account, value.clone()))
+                    .is_none()
+                {
+                    entries.len += 1;
+                }
+            }
+            UserRef::Email(email) => {
+                let key = email.key().to_owned();
+                if let Some((old_account, old_key)) =
+                    entries.email_of.insert(uid, (account, key.clone()))
+                    && let Some(emails) = entries.by_email.get_mut(&old_account)
+                    && emails.remove(&old_key).is_some()
+                {
+                    // Kept before under another email: one entry per user and email.
+                    entries.len -= 1;
+                }
+                let emails = entries.by_email.entry(account).or_default();
+                if emails.insert(key, (uid, value.clone())).is_none() {
+                    entries.len += 1;
+                }
+            }
+        }
+    }
+
+    /// Whether `user` of `account` is held (tests).
+    #[cfg(test)]
+    pub fn holds(&self, account: AccountId, user: &UserRef) -> bool {
+        let entries = self.lock();
+        match user {
+            UserRef::Uid(uid) => entries
+                .by_uid
+                .get(uid)
+                .is_some_and(|(owner, _)| *owner == account),
+            UserRef::Email(email) => entries
+                .by_email
+                .get(&account)
+                .is_some_and(|emails| emails.contains_key(email.key())),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Entries<V>> {
-        // The map holds plain data and no code runs under the lock that can panic midway
-        // through an update, so a poisoned lock still guards a consistent map.
+        // The maps hold plain data and no code runs under the lock that can panic midway
+        // through an update, so a poisoned lock still guards consistent maps.
         self.entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -132,163 +251,304 @@ mod tests {
     use std::cell::Cell;
 
     use accountd_core::ids::Email;
-    use accountd_core::model::{User, UserStatus};
 
     use super::*;
 
     const ACCOUNT: &str = "7e1f0c2a-3c44-4b8a-9a55-0c1e2f3a4b5c";
-    const UID: &str = "11111111-1111-4111-8111-111111111111";
-
-    fn user(first_name: &str) -> User {
-        User {
-            uid: UserId::parse(UID).unwrap(),
-            email: Email::parse("Ada@Example.com").unwrap(),
-            first_name: first_name.to_owned(),
-            last_name: "Lovelace".to_owned(),
-            groups: Vec::new(),
-            status: UserStatus::Active,
-            created_at: time::OffsetDateTime::UNIX_EPOCH,
-            modified_at: time::OffsetDateTime::UNIX_EPOCH,
-        }
-    }
+    const ADA: &str = "11111111-1111-4111-8111-111111111111";
+    const GRACE: &str = "33333333-3333-4333-8333-333333333333";
 
     fn account() -> AccountId {
         AccountId::parse(ACCOUNT).unwrap()
     }
 
-    fn by_uid() -> UserRef {
-        UserRef::Uid(UserId::parse(UID).unwrap())
+    fn uid(text: &str) -> UserId {
+        UserId::parse(text).unwrap()
     }
 
-    /// Reads through the cache, counting how often the store was asked.
-    fn read(cache: &UserCache<User>, user: &UserRef, stored: &str, loads: &Cell<u32>) -> String {
+    fn by_uid(text: &str) -> UserRef {
+        UserRef::Uid(uid(text))
+    }
+
+    fn by_email(email: &str) -> UserRef {
+        UserRef::Email(Email::parse(email).unwrap())
+    }
+
+    /// Reads `user` (whose uid is `owner`) through the cache; the store would answer `stored`.
+    /// Counts how often the store was asked in `loads`.
+    fn read(
+        cache: &UserCache<String>,
+        user: &UserRef,
+        owner: &str,
+        stored: &str,
+        loads: &Cell<u32>,
+    ) -> String {
         cache
             .get_or_load(account(), user, || {
                 loads.set(loads.get() + 1);
-                Ok(Some(self::user(stored)))
+                Ok(Some((uid(owner), stored.to_owned())))
             })
             .unwrap()
             .unwrap()
-            .first_name
+    }
+
+    fn changed(uids: &[&str]) -> Changed {
+        Changed::Users(uids.iter().map(|text| uid(text)).collect())
     }
 
     #[test]
     fn a_second_read_without_writes_is_served_from_the_cache() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
+        let cache = UserCache::new(10);
         let loads = Cell::new(0);
-        assert_eq!(read(&cache, &by_uid(), "Ada", &loads), "Ada");
-        assert_eq!(read(&cache, &by_uid(), "changed", &loads), "Ada");
+        assert_eq!(read(&cache, &by_uid(ADA), ADA, "Ada", &loads), "Ada");
+        assert_eq!(read(&cache, &by_uid(ADA), ADA, "changed", &loads), "Ada");
         assert_eq!(loads.get(), 1);
     }
 
     #[test]
-    fn any_write_retires_every_entry() {
-        let writes = Arc::new(AtomicU64::new(0));
-        let cache = UserCache::new(Arc::clone(&writes), 10);
+    fn a_batch_drops_exactly_the_users_it_changed() {
+        let cache = UserCache::new(10);
         let loads = Cell::new(0);
-        read(&cache, &by_uid(), "Ada", &loads);
-        writes.fetch_add(1, Ordering::Release);
-        assert_eq!(read(&cache, &by_uid(), "Augusta", &loads), "Augusta");
-        assert_eq!(loads.get(), 2);
-        assert_eq!(read(&cache, &by_uid(), "ignored", &loads), "Augusta");
-        assert_eq!(loads.get(), 2);
+        read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
+        read(&cache, &by_uid(GRACE), GRACE, "Grace", &loads);
+        cache.users_changed(changed(&[ADA]));
+        assert_eq!(
+            read(&cache, &by_uid(ADA), ADA, "Augusta", &loads),
+            "Augusta"
+        );
+        assert_eq!(
+            read(&cache, &by_uid(GRACE), GRACE, "ignored", &loads),
+            "Grace"
+        );
+        assert_eq!(loads.get(), 3);
+        // Kept again after the change.
+        assert_eq!(
+            read(&cache, &by_uid(ADA), ADA, "ignored", &loads),
+            "Augusta"
+        );
+        assert_eq!(loads.get(), 3);
     }
 
     #[test]
-    fn a_row_read_while_a_write_landed_is_not_kept() {
-        let writes = Arc::new(AtomicU64::new(0));
-        let cache = UserCache::new(Arc::clone(&writes), 10);
+    fn a_batch_of_unknown_changes_drops_everyone() {
+        let cache = UserCache::new(10);
+        let loads = Cell::new(0);
+        read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
+        read(
+            &cache,
+            &by_email("grace@example.com"),
+            GRACE,
+            "Grace",
+            &loads,
+        );
+        cache.users_changed(Changed::Everyone);
+        assert_eq!(
+            read(&cache, &by_uid(ADA), ADA, "Augusta", &loads),
+            "Augusta"
+        );
+        assert_eq!(
+            read(
+                &cache,
+                &by_email("grace@example.com"),
+                GRACE,
+                "Hopper",
+                &loads
+            ),
+            "Hopper"
+        );
+        assert_eq!(loads.get(), 4);
+    }
+
+    #[test]
+    fn a_change_to_a_user_drops_it_under_its_email_too() {
+        let cache = UserCache::new(10);
+        let loads = Cell::new(0);
+        read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
+        read(
+            &cache,
+            &by_email("grace@example.com"),
+            GRACE,
+            "Grace",
+            &loads,
+        );
+        cache.users_changed(changed(&[ADA]));
+        assert_eq!(
+            read(&cache, &by_email("ADA@example.com"), ADA, "Augusta", &loads),
+            "Augusta"
+        );
+        assert_eq!(
+            read(
+                &cache,
+                &by_email("grace@example.com"),
+                GRACE,
+                "ignored",
+                &loads
+            ),
+            "Grace"
+        );
+        assert_eq!(loads.get(), 3);
+        assert_eq!(cache.lock().len, 2);
+    }
+
+    #[test]
+    fn a_user_found_under_a_new_email_leaves_its_old_one() {
+        let cache = UserCache::new(10);
+        let loads = Cell::new(0);
+        read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
+        // Say the change was missed: a second email finding the same user replaces the first.
+        read(
+            &cache,
+            &by_email("augusta@example.com"),
+            ADA,
+            "Augusta",
+            &loads,
+        );
+        let entries = cache.lock();
+        assert_eq!(entries.len, 1);
+        assert!(!entries.by_email[&account()].contains_key("ada@example.com"));
+    }
+
+    #[test]
+    fn a_row_read_while_a_batch_changed_that_user_is_not_kept() {
+        let cache = UserCache::new(10);
         let found = cache
-            .get_or_load(account(), &by_uid(), || {
-                // The writer commits and counts while this read is under way.
-                writes.fetch_add(1, Ordering::Release);
-                Ok(Some(user("before the write")))
+            .get_or_load(account(), &by_uid(ADA), || {
+                // The writer commits and hands over its changes while this read is under way.
+                cache.users_changed(changed(&[ADA]));
+                Ok(Some((uid(ADA), "before the write".to_owned())))
             })
             .unwrap();
-        assert_eq!(found.unwrap().first_name, "before the write");
+        assert_eq!(found.as_deref(), Some("before the write"));
         let loads = Cell::new(0);
         assert_eq!(
-            read(&cache, &by_uid(), "after the write", &loads),
+            read(&cache, &by_uid(ADA), ADA, "after the write", &loads),
             "after the write"
         );
         assert_eq!(loads.get(), 1);
     }
 
     #[test]
-    fn a_late_insert_from_an_older_generation_does_not_replace_newer_entries() {
-        let writes = Arc::new(AtomicU64::new(1));
-        let cache = UserCache::new(Arc::clone(&writes), 10);
+    fn a_row_read_while_a_batch_changed_someone_else_is_kept() {
+        let cache = UserCache::new(10);
+        cache
+            .get_or_load(account(), &by_uid(ADA), || {
+                cache.users_changed(changed(&[GRACE]));
+                cache.users_changed(changed(&[]));
+                Ok(Some((uid(ADA), "Ada".to_owned())))
+            })
+            .unwrap();
         let loads = Cell::new(0);
-        read(&cache, &by_uid(), "new", &loads);
-        cache.keep(0, (account(), UserKey::of(&by_uid())), &user("old"));
-        assert_eq!(read(&cache, &by_uid(), "ignored", &loads), "new");
-        assert_eq!(loads.get(), 1);
+        assert_eq!(read(&cache, &by_uid(ADA), ADA, "ignored", &loads), "Ada");
+        assert_eq!(loads.get(), 0);
+    }
+
+    #[test]
+    fn a_row_read_across_more_batches_than_remembered_is_not_kept() {
+        let cache = UserCache::new(10);
+        cache
+            .get_or_load(account(), &by_uid(ADA), || {
+                for _ in 0..=REMEMBERED_BATCHES {
+                    cache.users_changed(changed(&[GRACE]));
+                }
+                Ok(Some((uid(ADA), "Ada".to_owned())))
+            })
+            .unwrap();
+        assert!(cache.lock().by_uid.is_empty());
+        // Exactly as many batches as remembered: still checked, and kept.
+        cache
+            .get_or_load(account(), &by_uid(ADA), || {
+                for _ in 0..REMEMBERED_BATCHES {
+                    cache.users_changed(changed(&[GRACE]));
+                }
+                Ok(Some((uid(ADA), "Ada".to_owned())))
+            })
+            .unwrap();
+        assert_eq!(cache.lock().by_uid.len(), 1);
+    }
+
+    #[test]
+    fn a_row_read_across_a_batch_of_unknown_changes_is_not_kept() {
+        let cache = UserCache::new(10);
+        cache
+            .get_or_load(account(), &by_uid(ADA), || {
+                cache.users_changed(Changed::Everyone);
+                Ok(Some((uid(ADA), "Ada".to_owned())))
+            })
+            .unwrap();
+        assert!(cache.lock().by_uid.is_empty());
     }
 
     #[test]
     fn emails_are_keyed_case_insensitively_and_apart_from_uids() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
+        let cache = UserCache::new(10);
         let loads = Cell::new(0);
-        let lower = UserRef::Email(Email::parse("ada@example.com").unwrap());
-        let upper = UserRef::Email(Email::parse("ADA@EXAMPLE.COM").unwrap());
-        read(&cache, &lower, "Ada", &loads);
-        read(&cache, &upper, "Ada", &loads);
+        read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
+        read(&cache, &by_email("ADA@EXAMPLE.COM"), ADA, "Ada", &loads);
         assert_eq!(loads.get(), 1);
-        read(&cache, &by_uid(), "Ada", &loads);
+        read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
         assert_eq!(loads.get(), 2);
     }
 
     #[test]
     fn accounts_do_not_share_entries() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
+        let cache = UserCache::new(10);
         let other = AccountId::parse("22222222-2222-4222-8222-222222222222").unwrap();
         let loads = Cell::new(0);
-        read(&cache, &by_uid(), "Ada", &loads);
-        let found = cache.get_or_load(other, &by_uid(), || Ok(None)).unwrap();
-        assert!(found.is_none());
+        read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
+        read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
+        for user in [by_uid(ADA), by_email("ada@example.com")] {
+            let found = cache.get_or_load(other, &user, || Ok(None)).unwrap();
+            assert!(found.is_none(), "{user:?}");
+        }
     }
 
     #[test]
     fn missing_users_are_not_kept() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
+        let cache = UserCache::new(10);
         let found = cache
-            .get_or_load(account(), &by_uid(), || Ok(None))
+            .get_or_load(account(), &by_uid(ADA), || Ok(None))
             .unwrap();
         assert!(found.is_none());
         let loads = Cell::new(0);
-        assert_eq!(read(&cache, &by_uid(), "Ada", &loads), "Ada");
+        assert_eq!(read(&cache, &by_uid(ADA), ADA, "Ada", &loads), "Ada");
         assert_eq!(loads.get(), 1);
     }
 
     #[test]
     fn a_full_cache_starts_over_and_never_grows_past_its_capacity() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 3);
+        let cache = UserCache::new(3);
+        let loads = Cell::new(0);
         for n in 0..10u32 {
-            let email = UserRef::Email(Email::parse(&format!("u{n}@example.com")).unwrap());
-            cache
-                .get_or_load(account(), &email, || Ok(Some(user("Ada"))))
-                .unwrap();
-            assert!(cache.lock().users.len() <= 3);
+            let owner = format!("11111111-1111-4111-8111-{n:012}");
+            read(&cache, &by_uid(&owner), &owner, "Ada", &loads);
+            read(
+                &cache,
+                &by_email(&format!("u{n}@example.com")),
+                &owner,
+                "Ada",
+                &loads,
+            );
+            assert!(cache.lock().len <= 3);
         }
     }
 
     #[test]
     fn capacity_zero_always_reads_the_store() {
-        let cache = UserCache::new(Arc::new(AtomicU64::new(0)), 0);
+        let cache = UserCache::new(0);
         let loads = Cell::new(0);
-        read(&cache, &by_uid(), "Ada", &loads);
-        read(&cache, &by_uid(), "Ada", &loads);
+        read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
+        read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
         assert_eq!(loads.get(), 2);
-        assert!(cache.lock().users.is_empty());
+        assert!(cache.lock().by_uid.is_empty());
     }
 
     #[test]
     fn load_errors_pass_through_and_keep_nothing() {
-        let cache: UserCache<User> = UserCache::new(Arc::new(AtomicU64::new(0)), 10);
-        let failed = cache.get_or_load(account(), &by_uid(), || {
+        let cache: UserCache<String> = UserCache::new(10);
+        let failed = cache.get_or_load(account(), &by_uid(ADA), || {
             Err(accountd_core::Error::Unavailable("disk".to_owned()))
         });
         assert!(failed.is_err());
-        assert!(cache.lock().users.is_empty());
+        assert!(cache.lock().by_uid.is_empty());
     }
 }

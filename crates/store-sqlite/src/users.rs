@@ -2,7 +2,7 @@
 
 use accountd_core::Result;
 use accountd_core::audit::{AuditContext, EventType, snapshot};
-use accountd_core::ids::{AccountId, GroupId, UserRef};
+use accountd_core::ids::{AccountId, GroupId, UserId, UserRef};
 use accountd_core::model::{User, UserStatus};
 use accountd_core::page::{Page, PageQuery};
 use accountd_core::store::{UserFilter, UserReplacement};
@@ -320,28 +320,34 @@ pub fn list_json(
     })
 }
 
-/// [`get`] as the user's kept JSON: one descent of the uid (or email) index and one row, without
-/// the membership query.
+/// [`get`] as the user's kept JSON, with the user's uid (the user cache files users found by
+/// email under it too): one descent of the uid (or email) index and one row, without the
+/// membership query.
 pub fn get_json(
     conn: &Connection,
     account: AccountId,
     user: &UserRef,
-) -> rusqlite::Result<Option<UserJson>> {
+) -> rusqlite::Result<Option<(UserId, UserJson)>> {
     let account_text = account.text();
     let account = account_text.as_str();
-    let row = |row: &rusqlite::Row<'_>| Ok((row.get::<_, i64>(0)?, row.get(1)?));
     let found = match user {
         UserRef::Uid(uid) => conn
             .prepare_cached("SELECT seq, doc FROM users WHERE uid = ?1 AND account_id = ?2")?
-            .query_row(params![uid.text().as_str(), account], row)
+            .query_row(params![uid.text().as_str(), account], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get(1)?, *uid))
+            })
             .optional()?,
         UserRef::Email(email) => conn
-            .prepare_cached("SELECT seq, doc FROM users WHERE account_id = ?1 AND email_key = ?2")?
-            .query_row(params![account, email.key()], row)
+            .prepare_cached(
+                "SELECT seq, doc, uid FROM users WHERE account_id = ?1 AND email_key = ?2",
+            )?
+            .query_row(params![account, email.key()], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get(1)?, rows::user_id(row, 2)?))
+            })
             .optional()?,
     };
     found
-        .map(|(seq, doc)| docs::doc_or_render(conn, seq, doc))
+        .map(|(seq, doc, uid)| Ok((uid, docs::doc_or_render(conn, seq, doc)?)))
         .transpose()
 }
 

@@ -5,19 +5,20 @@
 //! rolls back alone), commits the batch once, and only then answers each caller. Every
 //! acknowledged write is durable, and the fsync is shared by the whole batch.
 //!
-//! After every batch the writer counts one more *write generation*, before it answers: a value
-//! read before a read began that still matches afterwards proves no write of this process
-//! landed in between (the user cache relies on it).
+//! After every batch, and before it answers, the writer tells the user cache which users the
+//! batch changed or removed (the `user_cache` module): temporary triggers, which only the
+//! writer's connection has, note them in a temporary table as the batch runs.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 
+use accountd_core::ids::UserId;
 use accountd_core::{Error, Result};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::connection::FileAccess;
+use crate::user_cache::Changed;
 
 /// Most jobs committed together; bounds the latency one commit adds to the first job.
 const MAX_BATCH: usize = 256;
@@ -86,31 +87,48 @@ impl<T: Send> Completion for WorkDone<T> {
     }
 }
 
+/// Told, after each batch commits (or fails to) and before any of its jobs is answered, which
+/// users the batch changed.
+pub type OnBatch = Box<dyn Fn(Changed) + Send>;
+
+/// Most changed users named one by one; a batch that changed more (a group with its members
+/// deleted, say) reports [`Changed::Everyone`].
+const MOST_CHANGED_NAMED: usize = 4_096;
+
+/// Notes the uid of every user whose doc a statement clears (every change to what a user's
+/// JSON shows does, the `docs` module), whose uid changes, or who is deleted. TEMP: these live
+/// on the writer's connection only, and the table in memory (`temp_store`).
+const NOTE_CHANGED_USERS: &str = "
+CREATE TEMP TABLE changed_users (uid TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TRIGGER user_doc_cleared AFTER UPDATE OF doc ON main.users WHEN NEW.doc IS NULL BEGIN
+    INSERT OR IGNORE INTO changed_users (uid) VALUES (NEW.uid);
+END;
+CREATE TEMP TRIGGER user_uid_changed AFTER UPDATE OF uid ON main.users WHEN OLD.uid IS NOT NEW.uid BEGIN
+    INSERT OR IGNORE INTO changed_users (uid) VALUES (OLD.uid);
+END;
+CREATE TEMP TRIGGER user_deleted AFTER DELETE ON main.users BEGIN
+    INSERT OR IGNORE INTO changed_users (uid) VALUES (OLD.uid);
+END;
+";
+
 /// Handle to the writer thread; the thread ends when the last handle is dropped.
 pub struct Writer {
     queue: mpsc::Sender<Box<dyn Job>>,
-    generation: Arc<AtomicU64>,
 }
 
 impl Writer {
-    pub fn start(path: &Path, access: FileAccess) -> Result<Self> {
+    pub fn start(path: &Path, access: FileAccess, on_batch: OnBatch) -> Result<Self> {
         let conn = crate::connection::open(path, access)?;
+        conn.execute_batch(NOTE_CHANGED_USERS)
+            .map_err(crate::errors::internal)?;
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
-        let generation = Arc::new(AtomicU64::new(0));
-        let counted = Arc::clone(&generation);
         std::thread::Builder::new()
             .name("accountd-sqlite-writer".to_owned())
-            .spawn(move || write_loop(&conn, &jobs, &counted))
+            .spawn(move || write_loop(&conn, &jobs, &on_batch))
             .map_err(|err| {
                 Error::Internal(format!("cannot start the SQLite writer thread: {err}"))
             })?;
-        Ok(Self { queue, generation })
-    }
-
-    /// The write generation: grows by one after every batch, committed or rolled back, before
-    /// any job of the batch is answered.
-    pub fn generation(&self) -> Arc<AtomicU64> {
-        Arc::clone(&self.generation)
+        Ok(Self { queue })
     }
 
     /// Runs `work` in a write transaction and answers once it is durable.
@@ -129,7 +147,7 @@ impl Writer {
     }
 }
 
-fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, generation: &AtomicU64) {
+fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, on_batch: &OnBatch) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -160,10 +178,108 @@ fn write_loop(conn: &Connection, jobs: &mpsc::Receiver<Box<dyn Job>>, generation
         }
         metrics::histogram!("store_write_batch_seconds").record(started.elapsed().as_secs_f64());
         // After the commit (its rows are visible) and before the answers (a caller that got its
-        // answer finds the new generation). Release pairs with the readers' Acquire.
-        generation.fetch_add(1, Ordering::Release);
+        // answer reads no cached user the batch changed). A batch that did not commit changed
+        // nothing, and its notes rolled back with it.
+        on_batch(take_changed_users(conn));
         for completion in completions {
             completion.finish(committed.clone());
         }
+    }
+}
+
+/// The users noted since the last call, forgotten as they are taken. Outside a transaction: the
+/// table is in memory, so this commits nothing to disk.
+fn take_changed_users(conn: &Connection) -> Changed {
+    match read_changed_users(conn) {
+        Ok(changed) => changed,
+        Err(err) => {
+            tracing::error!(%err, "could not read which users a write changed; dropping the user cache");
+            Changed::Everyone
+        }
+    }
+}
+
+fn read_changed_users(conn: &Connection) -> rusqlite::Result<Changed> {
+    let limit = i64::try_from(MOST_CHANGED_NAMED + 1).unwrap_or(i64::MAX);
+    let texts = conn
+        .prepare_cached("SELECT uid FROM temp.changed_users LIMIT ?1")?
+        .query_map([limit], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if texts.is_empty() {
+        return Ok(Changed::Users(Vec::new()));
+    }
+    conn.prepare_cached("DELETE FROM temp.changed_users")?
+        .execute([])?;
+    if texts.len() > MOST_CHANGED_NAMED {
+        return Ok(Changed::Everyone);
+    }
+    // A uid that does not parse names nobody the cache could hold under it; to be safe, drop all.
+    Ok(texts
+        .iter()
+        .map(|text| UserId::parse(text))
+        .collect::<Option<Vec<_>>>()
+        .map_or(Changed::Everyone, Changed::Users))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noting() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn =
+            crate::connection::open(&dir.path().join("db"), FileAccess::default()).unwrap();
+        crate::migrate::run(&mut conn).unwrap();
+        conn.execute_batch(NOTE_CHANGED_USERS).unwrap();
+        (dir, conn)
+    }
+
+    fn note(conn: &Connection, uids: impl IntoIterator<Item = String>) {
+        let mut insert = conn
+            .prepare("INSERT INTO temp.changed_users (uid) VALUES (?1)")
+            .unwrap();
+        for uid in uids {
+            insert.execute([uid]).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_noted_users_are_taken_once() {
+        let (_dir, conn) = noting();
+        let uids: Vec<UserId> = (0..3).map(|_| UserId::generate()).collect();
+        note(&conn, uids.iter().map(UserId::to_string));
+        let Changed::Users(mut taken) = take_changed_users(&conn) else {
+            panic!("named users expected");
+        };
+        let mut expected = uids.clone();
+        taken.sort();
+        expected.sort();
+        assert_eq!(taken, expected);
+        assert_eq!(take_changed_users(&conn), Changed::Users(Vec::new()));
+    }
+
+    #[test]
+    fn more_changed_users_than_are_named_is_everyone() {
+        let (_dir, conn) = noting();
+        note(
+            &conn,
+            (0..=MOST_CHANGED_NAMED).map(|_| UserId::generate().to_string()),
+        );
+        assert_eq!(take_changed_users(&conn), Changed::Everyone);
+        assert_eq!(take_changed_users(&conn), Changed::Users(Vec::new()));
+        note(
+            &conn,
+            (0..MOST_CHANGED_NAMED).map(|_| UserId::generate().to_string()),
+        );
+        assert!(
+            matches!(take_changed_users(&conn), Changed::Users(uids) if uids.len() == MOST_CHANGED_NAMED)
+        );
+    }
+
+    #[test]
+    fn a_uid_that_does_not_parse_is_everyone() {
+        let (_dir, conn) = noting();
+        note(&conn, ["not a uid".to_owned()]);
+        assert_eq!(take_changed_users(&conn), Changed::Everyone);
     }
 }
