@@ -40,6 +40,10 @@ macro_rules! conformance_tests {
             listing_users_by_email_finds_at_most_one,
             user_status_changes_respect_the_allowed_sources,
             a_user_read_again_reflects_every_write_in_between,
+            // user JSON freshness (user caches): changed users and bystanders
+            scim_writes_reach_the_user_json_of_every_user_they_change_and_no_other,
+            service_user_group_and_invitation_writes_reach_the_user_json_of_every_user_they_change,
+            deleting_or_resetting_an_account_reaches_the_user_json_of_its_users_and_no_other,
             // groups, memberships, permissions
             deleting_a_group_removes_its_memberships_and_permissions,
             member_adds_are_all_or_nothing_and_removals_report_why,

@@ -10,6 +10,7 @@ mod invitations;
 mod rate_limits;
 mod scim;
 mod service_users;
+mod user_json_freshness;
 mod users;
 
 pub use accounts::*;
@@ -21,4 +22,5 @@ pub use invitations::*;
 pub use rate_limits::*;
 pub use scim::*;
 pub use service_users::*;
+pub use user_json_freshness::*;
 pub use users::*;
