@@ -8,6 +8,8 @@
 //! for byte on awkward input), so the wire types stay the contract and the client reads these
 //! bodies with them.
 
+use std::sync::Arc;
+
 use crate::clock::{rfc3339, rfc3339_bytes};
 use crate::model::{User, UserStatus};
 use time::OffsetDateTime;
@@ -19,27 +21,66 @@ const USER_BYTES: usize = 384;
 
 /// One user written as the API's JSON: exactly `proto::User`'s serde bytes. A store that keeps
 /// users rendered (SQLite, at write time) hands these out without decoding a row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserJson(Vec<u8>);
+///
+/// Owned, or shared with a cache ([`UserJson::shared`]): a user served from the SQLite store's
+/// user cache is a reference count, not an allocation and a copy of bytes that are mostly no
+/// longer in the CPU's caches (a cache of a million users).
+#[derive(Debug, Clone)]
+pub struct UserJson(UserJsonBytes);
+
+/// The bytes of a [`UserJson`], for a response body that takes either without a copy.
+#[derive(Debug, Clone)]
+pub enum UserJsonBytes {
+    Owned(Vec<u8>),
+    Shared(Arc<[u8]>),
+}
 
 impl UserJson {
     pub fn of(user: &User) -> Self {
-        Self(self::user(user))
+        Self(UserJsonBytes::Owned(self::user(user)))
     }
 
     /// Bytes a store kept from [`UserJson::of`] (taken as they are).
     pub fn from_stored(bytes: Vec<u8>) -> Self {
-        Self(bytes)
+        Self(UserJsonBytes::Owned(bytes))
+    }
+
+    /// The same JSON, cheap to clone from now on (one copy now if it was owned).
+    pub fn shared(self) -> Self {
+        match self.0 {
+            UserJsonBytes::Owned(bytes) => Self(UserJsonBytes::Shared(bytes.into())),
+            shared @ UserJsonBytes::Shared(_) => Self(shared),
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            UserJsonBytes::Owned(bytes) => bytes,
+            UserJsonBytes::Shared(bytes) => bytes,
+        }
     }
 
+    /// The bytes as a `Vec` (a copy when shared).
     pub fn into_bytes(self) -> Vec<u8> {
+        match self.0 {
+            UserJsonBytes::Owned(bytes) => bytes,
+            UserJsonBytes::Shared(bytes) => bytes.to_vec(),
+        }
+    }
+
+    /// The bytes as they are held.
+    pub fn into_inner(self) -> UserJsonBytes {
         self.0
     }
 }
+
+impl PartialEq for UserJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for UserJson {}
 
 /// `proto::User`.
 pub fn user(user: &User) -> Vec<u8> {
@@ -54,7 +95,7 @@ pub fn rendered_collection(
     total_count: u64,
     users: &[UserJson],
 ) -> Vec<u8> {
-    let items: usize = users.iter().map(|user| user.0.len() + 1).sum();
+    let items: usize = users.iter().map(|user| user.as_bytes().len() + 1).sum();
     let mut out = Vec::with_capacity(items + USER_BYTES);
     write_collection_head(&mut out, next_page_key, total_count);
     out.push(b'[');
@@ -62,7 +103,7 @@ pub fn rendered_collection(
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(&user.0);
+        out.extend_from_slice(user.as_bytes());
     }
     out.extend_from_slice(b"]}");
     out
@@ -200,6 +241,20 @@ fn write_escaped(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_json_is_the_same_json_and_clones_share_the_bytes() {
+        let owned = UserJson::from_stored(br#"{"uid":"x"}"#.to_vec());
+        let shared = owned.clone().shared();
+        assert_eq!(shared, owned);
+        assert_eq!(shared.as_bytes(), owned.as_bytes());
+        let again = shared.clone().shared();
+        match (shared.clone().into_inner(), again.into_inner()) {
+            (UserJsonBytes::Shared(a), UserJsonBytes::Shared(b)) => assert!(Arc::ptr_eq(&a, &b)),
+            other => panic!("both shared: {other:?}"),
+        }
+        assert_eq!(shared.into_bytes(), owned.into_bytes());
+    }
 
     #[test]
     fn every_control_character_is_escaped_like_serde() {

@@ -192,12 +192,12 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
             clock.clone(),
         ),
     };
-    let app = routes::router(AppState {
+    let app = routes::router(AppState::new(state::Shared {
         core: core.clone(),
         limits: Arc::new(limits),
         auth_failures: Arc::new(rate_limit::AuthFailures::new(config.auth_failure_limit)),
         metrics_access: config.metrics_access,
-    });
+    }));
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(

@@ -72,7 +72,7 @@ async fn list_group_members(
 ) -> ApiResult<JsonBytes> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let members = app.core.list_group_members(&access, &group).await?;
-    Ok(JsonBytes(wire::user_json::group_members(&members)))
+    Ok(JsonBytes::from(wire::user_json::group_members(&members)))
 }
 
 /// Remove a user from a group

@@ -92,7 +92,7 @@ async fn list_users(
             params.service_users,
         )
         .await?;
-    Ok(JsonBytes(wire::user_json::rendered_collection(
+    Ok(JsonBytes::from(wire::user_json::rendered_collection(
         listing.next_page_key.as_deref(),
         listing.total,
         &listing.items,
@@ -150,7 +150,7 @@ async fn get_user(
 ) -> ApiResult<JsonBytes> {
     let access = principal.idm_reader(account_path(&account)?)?;
     let user = app.core.get_user(&access, &user).await?;
-    Ok(JsonBytes(user.into_bytes()))
+    Ok(JsonBytes::from(user))
 }
 
 /// Dynatrace Update User
