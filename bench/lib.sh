@@ -18,6 +18,23 @@ end
 LUA
 }
 
+# walk_users_lua UIDS TOKEN ACCOUNT: like get_user_lua, asking for the users in the file's order,
+# each once per pass (with one wrk thread): fills a user cache in one pass.
+walk_users_lua() {
+  cat <<LUA
+wrk.headers["Authorization"] = "Bearer $2"
+local requests = {}
+for line in io.lines("$1") do
+  requests[#requests + 1] = wrk.format("GET", "/iam/v1/accounts/$3/users/" .. line)
+end
+local next = 0
+request = function()
+  next = next % #requests + 1
+  return requests[next]
+end
+LUA
+}
+
 # create_user_lua TOKEN ACCOUNT: a wrk script creating users of ACCOUNT, each with a new email
 # (unique across runs: the start time and a random number prefix a counter).
 create_user_lua() {

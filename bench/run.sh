@@ -12,7 +12,9 @@
 # the baseline measured minutes apart in the same round). The GET scenarios are also compared
 # with the baseline driven by the same wrk script ("(script)"). With POSTGRES set (a server URL whose
 # user may create databases), the GET and create scenarios run again on a fresh PostgreSQL
-# database seeded with PG_USERS users. Prints a Markdown table and writes it to
+# database seeded with PG_USERS users. Then (unless SIZED_CACHE=0) accountd is started again with
+# a user cache that holds every user, filled by one pass over the spread scenario's uids, and the
+# spread GET runs ROUNDS more times against it. Prints a Markdown table and writes it to
 # bench/results/latest.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,10 +71,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_accountd DATABASE PORT LOG -> pid (waits until ready)
+# start_accountd DATABASE PORT LOG [ARGS...] -> pid (waits until ready)
 start_accountd() {
   RUST_LOG=warn target/release/accountd serve --database "$1" --listen "127.0.0.1:$2" \
-    --bootstrap "$WORK/bootstrap.yaml" --token-ttl 3600 >"$3" 2>&1 &
+    --bootstrap "$WORK/bootstrap.yaml" --token-ttl 3600 "${@:4}" >"$3" 2>&1 &
   local pid=$!
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$2/readyz" >/dev/null && break; sleep 0.1; done
   echo "$pid"
@@ -119,6 +121,7 @@ wrk.headers["Authorization"] = "Bearer $token"
 LUA
   get_user_lua "$dir/uids.txt" "$token" "$ACCOUNT" > "$dir/get_user.lua"
   get_user_lua "$dir/spread_uids.txt" "$token" "$ACCOUNT" > "$dir/get_user_spread.lua"
+  walk_users_lua "$dir/spread_uids.txt" "$token" "$ACCOUNT" > "$dir/walk_users_spread.lua"
   cat > "$dir/token.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "grant_type=client_credentials"
@@ -247,6 +250,29 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 RSS_END=$(rss_mb "$ACCOUNTD_PID")
 
+# The spread GET once more, with a user cache sized to hold every user of the account (the
+# default, 50,000, holds 5% of a million): what the read costs with users in memory, and what
+# that memory is. The signing key is in the database, so the scripts' token stays valid.
+SIZED=""
+if [ "${SIZED_CACHE:-1}" = 1 ]; then
+  SIZED=$(( $(users_in "$S") + 100000 ))
+  echo "bench: restarting accountd with --sqlite-user-cache $SIZED"
+  kill "$ACCOUNTD_PID"; while kill -0 "$ACCOUNTD_PID" 2>/dev/null; do sleep 0.1; done
+  ACCOUNTD_PID=$(start_accountd "$DB" "$ACCOUNTD_PORT" "$WORK/accountd-sized.log" --sqlite-user-cache "$SIZED")
+  pids+=("$ACCOUNTD_PID")
+  # One pass over the spread uids in order fills the cache (about 25 s at a million).
+  walk=$(( $(wc -l < "$S/spread_uids.txt") / 20000 + 5 ))
+  wrk -t1 -c"$CONNECTIONS" -d"${walk}s" -s "$S/walk_users_spread.lua" "$BASE" > "$WORK/wrk-walk.txt"
+  grep -q "Non-2xx" "$WORK/wrk-walk.txt" && { echo "bench: the cache-filling pass got non-2xx answers"; cat "$WORK/wrk-walk.txt"; exit 1; }
+  RSS_FILLED=$(rss_mb "$ACCOUNTD_PID")
+  for round in $(seq 1 "$ROUNDS"); do
+    run baseline_sized "$round" "http://127.0.0.1:$BASELINE_PORT/iam/v1/x"
+    run baseline_spread_sized "$round" "http://127.0.0.1:$BASELINE_PORT" "$S/get_user_spread.lua"
+    run get_user_spread_sized "$round" "$BASE" "$S/get_user_spread.lua"
+  done
+  RSS_SIZED=$(rss_mb "$ACCOUNTD_PID")
+fi
+
 {
   echo "| scenario | req/s | × baseline | p50 ms | p99 ms | non-2xx |"
   echo "|---|---:|---:|---:|---:|---:|"
@@ -258,6 +284,9 @@ RSS_END=$(rss_mb "$ACCOUNTD_PID")
   spread_note=$([ "$spread" -gt 50000 ] && echo "mostly cache misses" || echo "all fit in the cache")
   row "baseline: bare axum, driven by the spread GET script ($spread uids)" baseline_spread "$(ratio baseline_spread baseline)"
   row "GET /users/{uid} ($(users_in "$S") users; $spread of them at random, $spread_note)" get_user_spread "$(ratio get_user_spread baseline); $(ratio get_user_spread baseline_spread) (script)"
+  if [ -n "$SIZED" ]; then
+    row "GET /users/{uid}, the same $spread at random, user cache sized to hold them (--sqlite-user-cache $SIZED)" get_user_spread_sized "$(ratio get_user_spread_sized baseline_sized); $(ratio get_user_spread_sized baseline_spread_sized) (script)"
+  fi
   row "baseline: bare axum, a fixed page of 100 users" baseline_page "1.00 (page)"
   row "GET /users?pageSize=100, first page" list_first "$(ratio list_first baseline); $(ratio list_first baseline_page) (page)"
   row "GET /users?pageSize=100, ~9,000 pages deep" list_deep "$(ratio list_deep baseline); $(ratio list_deep baseline_page) (page)"
@@ -274,5 +303,8 @@ RSS_END=$(rss_mb "$ACCOUNTD_PID")
   # Like every ratio here, the median of the per-round ratios (both pages measured in one round).
   echo "deep/first p50 latency: $(p50_ratio list_deep list_first) (rounds: $(p50_ratios list_deep list_first | tr '\n' ' '| sed 's/ $//'))"
   echo "RSS (SQLite): idle ${RSS_IDLE}; after the first GET load ${RSS_LOAD}; at the end ${RSS_END}"
+  if [ -n "$SIZED" ]; then
+    echo "RSS with the sized user cache: after filling it ${RSS_FILLED}; after its GET rounds ${RSS_SIZED}; its fixed baseline $(field baseline_sized 1) req/s"
+  fi
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; medians of $ROUNDS rounds"
 } | tee "$RESULTS/latest.md"
