@@ -1,32 +1,35 @@
 # Helpers shared by the bench scripts (sourced, not run).
 
-# get_user_lua UIDS TOKEN ACCOUNT: a wrk script asking for users of ACCOUNT picked at random from
+# user_requests_lua UIDS TOKEN ACCOUNT: the start of a wrk script asking for users of ACCOUNT from
 # the file UIDS (one uid a line). Every request is formatted once, when the script loads: built per
 # request (`wrk.format` each time), the strings cost wrk (which shares the two cores with the
 # server) a third of the baseline's throughput with 900,000 uids, and their garbage collection
 # put 100+ ms pauses into every p99.
-get_user_lua() {
+user_requests_lua() {
   cat <<LUA
 wrk.headers["Authorization"] = "Bearer $2"
 local requests = {}
 for line in io.lines("$1") do
   requests[#requests + 1] = wrk.format("GET", "/iam/v1/accounts/$3/users/" .. line)
 end
+LUA
+}
+
+# get_user_lua UIDS TOKEN ACCOUNT: a wrk script asking for those users picked at random.
+get_user_lua() {
+  user_requests_lua "$@"
+  cat <<'LUA'
 request = function()
   return requests[math.random(#requests)]
 end
 LUA
 }
 
-# walk_users_lua UIDS TOKEN ACCOUNT: like get_user_lua, asking for the users in the file's order,
-# each once per pass (with one wrk thread): fills a user cache in one pass.
+# walk_users_lua UIDS TOKEN ACCOUNT: a wrk script asking for those users in the file's order, each
+# once per pass (with one wrk thread): fills a user cache in one pass.
 walk_users_lua() {
-  cat <<LUA
-wrk.headers["Authorization"] = "Bearer $2"
-local requests = {}
-for line in io.lines("$1") do
-  requests[#requests + 1] = wrk.format("GET", "/iam/v1/accounts/$3/users/" .. line)
-end
+  user_requests_lua "$@"
+  cat <<'LUA'
 local next = 0
 request = function()
   next = next % #requests + 1

@@ -83,6 +83,17 @@ async fn fixture() -> Fixture {
 }
 
 impl Fixture {
+    /// The JSON the store answers for `uid` now (through the cache), as text.
+    async fn json_of(&self, uid: UserId) -> String {
+        let json = self
+            .store
+            .get_user_json(self.account, &UserRef::Uid(uid))
+            .await
+            .unwrap()
+            .unwrap();
+        String::from_utf8(json.into_bytes()).unwrap()
+    }
+
     /// Whether `user` is held by uid and by email.
     fn cached(&self, user: &User) -> bool {
         let by_uid = self
@@ -112,14 +123,8 @@ async fn a_membership_added_drops_that_user_and_keeps_the_other() {
         .unwrap();
     assert!(!f.cached(&f.ada));
     assert!(f.cached(&f.grace));
-    let json = f
-        .store
-        .get_user_json(f.account, &UserRef::Uid(f.ada.uid))
-        .await
-        .unwrap()
-        .unwrap();
     assert!(
-        String::from_utf8_lossy(json.as_bytes()).contains(&f.group.to_string()),
+        f.json_of(f.ada.uid).await.contains(&f.group.to_string()),
         "the new membership shows"
     );
 }
@@ -248,13 +253,7 @@ async fn a_failed_job_changes_nobody_and_drops_nobody() {
     assert!(failed.is_err(), "{failed:?}");
     assert!(f.cached(&f.ada));
     assert!(f.cached(&f.grace));
-    let json = f
-        .store
-        .get_user_json(f.account, &UserRef::Uid(f.ada.uid))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(String::from_utf8_lossy(json.as_bytes()).contains("\"First\""));
+    assert!(f.json_of(f.ada.uid).await.contains("\"First\""));
 }
 
 #[tokio::test]
@@ -274,11 +273,5 @@ async fn a_job_that_changes_a_user_and_succeeds_drops_it() {
         .unwrap();
     assert!(!f.cached(&f.ada));
     assert!(f.cached(&f.grace));
-    let json = f
-        .store
-        .get_user_json(f.account, &UserRef::Uid(f.ada.uid))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(String::from_utf8_lossy(json.as_bytes()).contains("Augusta"));
+    assert!(f.json_of(f.ada.uid).await.contains("Augusta"));
 }

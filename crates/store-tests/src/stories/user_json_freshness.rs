@@ -189,6 +189,16 @@ impl Watch {
         })
     }
 
+    /// Asserts that `reads` (around `write`) found the user with exactly `groups`, in order.
+    fn has_groups(&self, reads: &Reads, write: &str, uid: UserId, groups: &[GroupId]) {
+        assert_eq!(
+            self.found(reads, write, uid).groups,
+            groups,
+            "{write}: groups of {}",
+            self.person(uid).who
+        );
+    }
+
     /// Asserts that `reads` (around `write`) found the user by nobody, by uid or email.
     fn gone(&self, reads: &Reads, write: &str, uid: UserId) {
         assert_eq!(
@@ -414,12 +424,7 @@ pub async fn scim_writes_reach_the_user_json_of_every_user_they_change_and_no_ot
         .expect("team");
     let after = watch.after(write, &before, &[ada.uid, bob.uid]).await;
     for uid in [ada.uid, bob.uid] {
-        assert_eq!(
-            watch.found(&after, write, uid).groups,
-            vec![team.group.id],
-            "{write}: groups of {}",
-            watch.person(uid).who
-        );
+        watch.has_groups(&after, write, uid, &[team.group.id]);
     }
 
     // SCIM PUT of a group: renamed, cy added, bob removed (ada stays a member).
@@ -442,21 +447,9 @@ pub async fn scim_writes_reach_the_user_json_of_every_user_they_change_and_no_ot
     let after = watch
         .after(write, &before, &[bob.uid, cy.uid, ada.uid])
         .await;
-    assert_eq!(
-        watch.found(&after, write, cy.uid).groups,
-        vec![team.group.id],
-        "{write}: groups of cy"
-    );
-    assert_eq!(
-        watch.found(&after, write, bob.uid).groups,
-        Vec::<GroupId>::new(),
-        "{write}: groups of bob"
-    );
-    assert_eq!(
-        watch.found(&after, write, ada.uid).groups,
-        vec![team.group.id],
-        "{write}: groups of ada"
-    );
+    watch.has_groups(&after, write, cy.uid, &[team.group.id]);
+    watch.has_groups(&after, write, bob.uid, &[]);
+    watch.has_groups(&after, write, ada.uid, &[team.group.id]);
 
     // SCIM PATCH of a group's members only: dee added, ada removed.
     let write = "replace_scim_group Crew (PATCH: add dee, remove ada)";
@@ -477,21 +470,9 @@ pub async fn scim_writes_reach_the_user_json_of_every_user_they_change_and_no_ot
     let after = watch
         .after(write, &before, &[ada.uid, dee.uid, cy.uid])
         .await;
-    assert_eq!(
-        watch.found(&after, write, dee.uid).groups,
-        vec![local.id, team.group.id],
-        "{write}: groups of dee"
-    );
-    assert_eq!(
-        watch.found(&after, write, ada.uid).groups,
-        Vec::<GroupId>::new(),
-        "{write}: groups of ada"
-    );
-    assert_eq!(
-        watch.found(&after, write, cy.uid).groups,
-        vec![team.group.id],
-        "{write}: groups of cy"
-    );
+    watch.has_groups(&after, write, dee.uid, &[local.id, team.group.id]);
+    watch.has_groups(&after, write, ada.uid, &[]);
+    watch.has_groups(&after, write, cy.uid, &[team.group.id]);
 
     // SCIM DELETE of a user (the store's delete_user): gone by uid and email; the group's other
     // member, dee, reads as before.
@@ -606,11 +587,7 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
         .expect("add")
         .expect("group");
     let after = watch.after(write, &before, &[ann.uid]).await;
-    assert_eq!(
-        watch.found(&after, write, ann.uid).groups,
-        vec![g1.id, g2.id, g3.id, svc2_group],
-        "{write}: groups of ann"
-    );
+    watch.has_groups(&after, write, ann.uid, &[g1.id, g2.id, g3.id, svc2_group]);
 
     let write = "delete_service_user of svc2 (ann is a member of its group)";
     let before = watch.before(write).await;
@@ -623,11 +600,7 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
     );
     let after = watch.after(write, &before, &[svc2.uid, ann.uid]).await;
     watch.gone(&after, write, svc2.uid);
-    assert_eq!(
-        watch.found(&after, write, ann.uid).groups,
-        vec![g1.id, g2.id, g3.id],
-        "{write}: groups of ann"
-    );
+    watch.has_groups(&after, write, ann.uid, &[g1.id, g2.id, g3.id]);
 
     // A group deleted: each of its members loses it.
     let write = "delete_group One (ann and ben are members)";
@@ -640,16 +613,8 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
         "{write}"
     );
     let after = watch.after(write, &before, &[ann.uid, ben.uid]).await;
-    assert_eq!(
-        watch.found(&after, write, ann.uid).groups,
-        vec![g2.id, g3.id],
-        "{write}: groups of ann"
-    );
-    assert_eq!(
-        watch.found(&after, write, ben.uid).groups,
-        vec![g3.id],
-        "{write}: groups of ben"
-    );
+    watch.has_groups(&after, write, ann.uid, &[g2.id, g3.id]);
+    watch.has_groups(&after, write, ben.uid, &[g3.id]);
 
     // A member removed from a group, named by email (in another case).
     let write = "remove_member of ann (by email) from Two";
@@ -660,11 +625,7 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
         .expect("remove");
     assert_eq!(removal, MemberRemoval::Removed, "{write}");
     let after = watch.after(write, &before, &[ann.uid]).await;
-    assert_eq!(
-        watch.found(&after, write, ann.uid).groups,
-        vec![g3.id],
-        "{write}: groups of ann"
-    );
+    watch.has_groups(&after, write, ann.uid, &[g3.id]);
 
     // ... and named by uid.
     let write = "remove_member of ben (by uid) from Three";
@@ -675,11 +636,7 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
         .expect("remove");
     assert_eq!(removal, MemberRemoval::Removed, "{write}");
     let after = watch.after(write, &before, &[ben.uid]).await;
-    assert_eq!(
-        watch.found(&after, write, ben.uid).groups,
-        Vec::<GroupId>::new(),
-        "{write}: groups of ben"
-    );
+    watch.has_groups(&after, write, ben.uid, &[]);
 
     // The user's side: memberships replaced, then one removed.
     let write = "change_user_groups of ann (Replace with Three, Two)";
@@ -695,11 +652,7 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
         .expect("change")
         .expect("user");
     let after = watch.after(write, &before, &[ann.uid]).await;
-    assert_eq!(
-        watch.found(&after, write, ann.uid).groups,
-        vec![g2.id, g3.id],
-        "{write}: groups of ann"
-    );
+    watch.has_groups(&after, write, ann.uid, &[g2.id, g3.id]);
 
     let write = "change_user_groups of ann by email (Remove Three)";
     let before = watch.before(write).await;
@@ -714,11 +667,7 @@ pub async fn service_user_group_and_invitation_writes_reach_the_user_json_of_eve
         .expect("change")
         .expect("user");
     let after = watch.after(write, &before, &[ann.uid]).await;
-    assert_eq!(
-        watch.found(&after, write, ann.uid).groups,
-        vec![g2.id],
-        "{write}: groups of ann"
-    );
+    watch.has_groups(&after, write, ann.uid, &[g2.id]);
 
     // A renewed invitation leaves the user pending; whatever the store writes, the JSON is
     // current (checked by the reads) and the others read as before.
