@@ -2,7 +2,8 @@
 //!
 //! `GET /users/{uid}` is the hottest read of the API, and on SQLite most of its time went to the
 //! store: two b-tree descents and, per statement, the WAL read lock. A user served from here
-//! costs a hash lookup and a clone of its JSON (the store keeps `UserJson`s here).
+//! costs a hash lookup and a reference count (the store keeps `UserJson`s that share their
+//! bytes here, and the response is written from them).
 //!
 //! Why this is safe: every write of this process goes through the one writer thread. After each
 //! batch commits, and before it answers anyone, the writer hands over the uids of every user the
