@@ -107,6 +107,10 @@ pub struct UserCache<V> {
     /// `store_user_cache_total`, resolved once rather than looked up by name on every read.
     hits: metrics::Counter,
     misses: metrics::Counter,
+    /// `store_user_cache_entries`: users held now. With `store_user_cache_restarts_total` (a
+    /// full cache starting over), what an operator sizes `--sqlite-user-cache` by.
+    held: metrics::Gauge,
+    restarts: metrics::Counter,
 }
 
 impl<V: Clone> UserCache<V> {
@@ -125,6 +129,8 @@ impl<V: Clone> UserCache<V> {
             }),
             hits: metrics::counter!("store_user_cache_total", "result" => "hit"),
             misses: metrics::counter!("store_user_cache_total", "result" => "miss"),
+            held: metrics::gauge!("store_user_cache_entries"),
+            restarts: metrics::counter!("store_user_cache_restarts_total"),
         }
     }
 
@@ -178,6 +184,7 @@ impl<V: Clone> UserCache<V> {
             Changed::Everyone => entries.clear(),
         }
         entries.generation += 1;
+        self.held.set(entries.len as f64);
         if entries.recent.len() == REMEMBERED_BATCHES {
             entries.recent.pop_front();
             entries.recent_from += 1;
@@ -193,6 +200,7 @@ impl<V: Clone> UserCache<V> {
         }
         if entries.len >= self.capacity {
             entries.clear();
+            self.restarts.increment(1);
         }
         match user {
             UserRef::Uid(_) => {
@@ -220,6 +228,7 @@ impl<V: Clone> UserCache<V> {
                 }
             }
         }
+        self.held.set(entries.len as f64);
     }
 
     /// Whether `user` of `account` is held (tests).

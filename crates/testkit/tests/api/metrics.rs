@@ -98,6 +98,7 @@ async fn user_cache_hits_and_misses_are_counted_on_sqlite() {
     for expected in [
         r#"store_user_cache_total{result="miss"}"#,
         r#"store_user_cache_total{result="hit"}"#,
+        "store_user_cache_entries",
     ] {
         assert!(text.contains(expected), "missing {expected} in:\n{text}");
     }
