@@ -275,3 +275,104 @@ async fn a_job_that_changes_a_user_and_succeeds_drops_it() {
     assert!(f.cached(&f.grace));
     assert!(f.json_of(f.ada.uid).await.contains("Augusta"));
 }
+
+/// Writers rename users while readers read every user through the cache, on a multi-threaded
+/// runtime: after each acknowledged write its writer must read the new name, and once all stop,
+/// every user reads through the cache exactly as stored, by uid and by email (no read that raced
+/// a write kept what it read before the write).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_racing_writes_never_keep_a_stale_user() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use accountd_core::user_json::UserJson;
+
+    const USERS: usize = 8;
+    const WRITES: usize = 150;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("db")).unwrap());
+    let account = AccountId::generate();
+    let acme = Account {
+        id: account,
+        name: "Acme".into(),
+        created_at: from_millis(0),
+        rate_limit: None,
+    };
+    store.create_account(&acme, &ctx()).await.unwrap();
+    let mut people = Vec::new();
+    for n in 0..USERS {
+        let u = user(&format!("user{n}@example.com"));
+        store.create_user(account, &u, &ctx()).await.unwrap();
+        people.push(u);
+    }
+    let refs: Arc<Vec<UserRef>> = Arc::new(
+        people
+            .iter()
+            .flat_map(|u| [UserRef::Uid(u.uid), UserRef::Email(u.email.clone())])
+            .collect(),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (store, refs, stop) = (Arc::clone(&store), Arc::clone(&refs), Arc::clone(&stop));
+            tokio::spawn(async move {
+                let mut reads = 0_u64;
+                while !stop.load(Ordering::Relaxed) {
+                    for r in refs.iter() {
+                        assert!(store.get_user_json(account, r).await.unwrap().is_some());
+                        reads += 1;
+                    }
+                    tokio::task::yield_now().await;
+                }
+                reads
+            })
+        })
+        .collect();
+    let writers: Vec<_> = people
+        .iter()
+        .map(|u| {
+            let (store, u) = (Arc::clone(&store), u.clone());
+            tokio::spawn(async move {
+                for n in 0..WRITES {
+                    let name = format!("Name{n}");
+                    let change = UserReplacement {
+                        email: u.email.clone(),
+                        first_name: name.clone(),
+                        last_name: "Last".into(),
+                        groups: Vec::new(),
+                        status: None,
+                        modified_at: from_millis(i64::try_from(n).unwrap() + 1),
+                    };
+                    store
+                        .replace_user(account, &UserRef::Uid(u.uid), &change, &ctx())
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    for r in [UserRef::Uid(u.uid), UserRef::Email(u.email.clone())] {
+                        let json = store.get_user_json(account, &r).await.unwrap().unwrap();
+                        let text = String::from_utf8(json.into_bytes()).unwrap();
+                        assert!(
+                            text.contains(&format!("\"{name}\"")),
+                            "read after write {n} by {r:?}: {text}"
+                        );
+                    }
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut reads = 0;
+    for reader in readers {
+        reads += reader.await.unwrap();
+    }
+    assert!(reads > 0, "the readers ran");
+    for r in refs.iter() {
+        let stored = store.get_user(account, r).await.unwrap().unwrap();
+        assert_eq!(stored.first_name, format!("Name{}", WRITES - 1));
+        let json = store.get_user_json(account, r).await.unwrap();
+        assert_eq!(json, Some(UserJson::of(&stored)), "{r:?}");
+    }
+}
