@@ -40,8 +40,8 @@ fn user(email: &str) -> User {
     }
 }
 
-/// An account with a group and two users, both read by uid and by email (so cached).
-async fn fixture() -> Fixture {
+/// A store in a temporary directory (dropped with it) holding one account.
+async fn store_with_account() -> (tempfile::TempDir, SqliteStore, AccountId) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("db")).unwrap();
     let account = AccountId::generate();
@@ -52,6 +52,12 @@ async fn fixture() -> Fixture {
         rate_limit: None,
     };
     store.create_account(&acme, &ctx()).await.unwrap();
+    (dir, store, account)
+}
+
+/// An account with a group and two users, both read by uid and by email (so cached).
+async fn fixture() -> Fixture {
+    let (dir, store, account) = store_with_account().await;
     let group = Group {
         id: GroupId::generate(),
         name: "One".into(),
@@ -289,16 +295,8 @@ async fn reads_racing_writes_never_keep_a_stale_user() {
 
     const USERS: usize = 8;
     const WRITES: usize = 150;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(&dir.path().join("db")).unwrap());
-    let account = AccountId::generate();
-    let acme = Account {
-        id: account,
-        name: "Acme".into(),
-        created_at: from_millis(0),
-        rate_limit: None,
-    };
-    store.create_account(&acme, &ctx()).await.unwrap();
+    let (_dir, store, account) = store_with_account().await;
+    let store = Arc::new(store);
     let mut people = Vec::new();
     for n in 0..USERS {
         let u = user(&format!("user{n}@example.com"));
