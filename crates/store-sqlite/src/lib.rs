@@ -457,10 +457,8 @@ impl Store for SqliteStore {
     async fn get_user_json(&self, account: AccountId, user: &UserRef) -> Result<Option<UserJson>> {
         self.users.get_or_load(account, user, || {
             // One statement whenever the doc is there (it always is once the store is open).
-            // Shared: what the cache keeps is then handed out without a copy.
             self.readers
                 .lookup(|conn| users::get_json(conn, account, user))
-                .map(|found| found.map(|(uid, json)| (uid, json.shared())))
         })
     }
 

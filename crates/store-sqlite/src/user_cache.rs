@@ -100,6 +100,19 @@ impl<V> Entries<V> {
     }
 }
 
+/// What the cache keeps: a value turned, once, into a form that is cheap to clone (every hit
+/// clones it).
+pub trait Keep: Clone {
+    fn to_keep(self) -> Self;
+}
+
+impl Keep for accountd_core::user_json::UserJson {
+    /// Shared bytes: a hit is a reference count, and the response is written from them.
+    fn to_keep(self) -> Self {
+        self.shared()
+    }
+}
+
 /// Values `V` of users (the store keeps their JSON), by uid or by account and email.
 pub struct UserCache<V> {
     capacity: usize,
@@ -113,7 +126,7 @@ pub struct UserCache<V> {
     restarts: metrics::Counter,
 }
 
-impl<V: Clone> UserCache<V> {
+impl<V: Keep> UserCache<V> {
     /// A cache of at most `capacity` users (0 turns it off).
     pub fn new(capacity: usize) -> Self {
         Self {
@@ -168,11 +181,12 @@ impl<V: Clone> UserCache<V> {
             entries.generation
         };
         self.misses.increment(1);
-        let loaded = load()?;
-        if let Some((uid, value)) = &loaded {
-            self.keep(generation, account, user, *uid, value);
-        }
-        Ok(loaded.map(|(_, value)| value))
+        let Some((uid, value)) = load()? else {
+            return Ok(None);
+        };
+        let value = value.to_keep();
+        self.keep(generation, account, user, uid, &value);
+        Ok(Some(value))
     }
 
     /// Called by the writer after each batch commits and before it answers: drops the users
@@ -263,6 +277,12 @@ mod tests {
     use accountd_core::ids::Email;
 
     use super::*;
+
+    impl Keep for String {
+        fn to_keep(self) -> Self {
+            self
+        }
+    }
 
     const ACCOUNT: &str = "7e1f0c2a-3c44-4b8a-9a55-0c1e2f3a4b5c";
     const ADA: &str = "11111111-1111-4111-8111-111111111111";
