@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 
 use crate::rate_limit::{RateLimitKey, RateLimitStore};
+use crate::user_cache_size::{MAX_USERS as MAX_SQLITE_USER_CACHE, UserCacheSize};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8600";
 pub const DEFAULT_DATABASE: &str = "sqlite://accountd.db";
@@ -25,9 +26,6 @@ const MIN_ADMIN_TOKEN_LEN: usize = 16;
 pub const DEFAULT_INVITE_TTL_SECS: u64 = 7 * 86_400;
 pub const DEFAULT_SCIM_TOKEN_LIMIT: u32 = 10;
 pub const DEFAULT_SMTP_FROM: &str = "accountd@localhost";
-pub const DEFAULT_SQLITE_USER_CACHE: usize = 50_000;
-/// ~3 GB of users at ~300 bytes each: more is a typo, not a plan.
-const MAX_SQLITE_USER_CACHE: usize = 10_000_000;
 /// Ten failed client authentications a minute per address, then a block.
 pub const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = RateLimit {
     requests: 10,
@@ -151,10 +149,11 @@ pub struct ServeArgs {
     /// PostgreSQL: connections this instance may hold [default: 16].
     #[arg(long, env = "ACCOUNTD_DB_POOL_SIZE")]
     pub db_pool_size: Option<usize>,
-    /// SQLite: most users kept in memory between writes, for GET /users/{uid}; 0 turns the
-    /// cache off [default: 50000].
+    /// SQLite: most users kept in memory for GET /users/{uid} until a write changes them; auto:
+    /// an eighth of the memory (the cgroup limit, else the machine's) at 512 bytes a user,
+    /// at least 50000; 0 turns the cache off [default: auto].
     #[arg(long, env = "ACCOUNTD_SQLITE_USER_CACHE")]
-    pub sqlite_user_cache: Option<usize>,
+    pub sqlite_user_cache: Option<UserCacheSize>,
     /// SQLite: whether other programs (the sqlite3 shell, a backup) may open the database file
     /// while accountd runs [default: exclusive].
     #[arg(long, env = "ACCOUNTD_SQLITE_FILE_ACCESS", value_enum)]
@@ -194,7 +193,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     db_pool_size: Option<usize>,
-    sqlite_user_cache: Option<usize>,
+    sqlite_user_cache: Option<UserCacheSize>,
     sqlite_file_access: Option<SqliteFileAccess>,
     db_statement_timeout_ms: Option<u64>,
     db_connect_timeout_ms: Option<u64>,
@@ -227,7 +226,7 @@ pub struct Config {
     pub db_pool_size: usize,
     pub db_statement_timeout_ms: u64,
     pub db_connect_timeout_ms: u64,
-    pub sqlite_user_cache: usize,
+    pub sqlite_user_cache: UserCacheSize,
     pub sqlite_file_access: SqliteFileAccess,
 }
 
@@ -254,7 +253,7 @@ impl Config {
             db_pool_size: 16,
             db_statement_timeout_ms: 5_000,
             db_connect_timeout_ms: 5_000,
-            sqlite_user_cache: DEFAULT_SQLITE_USER_CACHE,
+            sqlite_user_cache: UserCacheSize::Auto,
             sqlite_file_access: SqliteFileAccess::Exclusive,
         }
     }
@@ -273,10 +272,11 @@ impl Config {
                 self.db_pool_size
             ));
         }
-        if self.sqlite_user_cache > MAX_SQLITE_USER_CACHE {
+        if let UserCacheSize::Users(users) = self.sqlite_user_cache
+            && users > MAX_SQLITE_USER_CACHE
+        {
             return Err(format!(
-                "--sqlite-user-cache must be at most {MAX_SQLITE_USER_CACHE} users, not {}",
-                self.sqlite_user_cache
+                "--sqlite-user-cache must be 'auto' or at most {MAX_SQLITE_USER_CACHE} users, not {users}"
             ));
         }
         if self.db_connect_timeout_ms == 0 {
@@ -390,7 +390,7 @@ impl ServeArgs {
             sqlite_user_cache: self
                 .sqlite_user_cache
                 .or(file.sqlite_user_cache)
-                .unwrap_or(DEFAULT_SQLITE_USER_CACHE),
+                .unwrap_or(UserCacheSize::Auto),
             sqlite_file_access: self
                 .sqlite_file_access
                 .or(file.sqlite_file_access)
@@ -440,7 +440,7 @@ mod tests {
         };
         assert!(args.resolve().is_err_and(|e| e.contains("--admin-token")));
         let args = ServeArgs {
-            sqlite_user_cache: Some(MAX_SQLITE_USER_CACHE + 1),
+            sqlite_user_cache: Some(UserCacheSize::Users(MAX_SQLITE_USER_CACHE + 1)),
             ..ServeArgs::default()
         };
         assert!(
@@ -487,16 +487,43 @@ mod tests {
             config: Some(path.clone()),
             ..ServeArgs::default()
         };
-        assert_eq!(from_file.resolve().map(|c| c.sqlite_user_cache), Ok(1000));
+        assert_eq!(
+            from_file.resolve().map(|c| c.sqlite_user_cache),
+            Ok(UserCacheSize::Users(1000))
+        );
         let off_by_flag = ServeArgs {
-            config: Some(path),
-            sqlite_user_cache: Some(0),
+            config: Some(path.clone()),
+            sqlite_user_cache: Some(UserCacheSize::Users(0)),
             ..ServeArgs::default()
         };
-        assert_eq!(off_by_flag.resolve().map(|c| c.sqlite_user_cache), Ok(0));
+        assert_eq!(
+            off_by_flag.resolve().map(|c| c.sqlite_user_cache),
+            Ok(UserCacheSize::Users(0))
+        );
+        std::fs::write(&path, "sqlite-user-cache = \"auto\"\n").ok();
+        let auto_from_file = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            auto_from_file.resolve().map(|c| c.sqlite_user_cache),
+            Ok(UserCacheSize::Auto)
+        );
+        std::fs::write(&path, "sqlite-user-cache = \"lots\"\n").ok();
+        let bad_in_file = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        };
+        let refused = bad_in_file.resolve().map(|c| c.sqlite_user_cache);
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.contains("'auto'") && e.contains("lots")),
+            "{refused:?}"
+        );
         assert_eq!(
             ServeArgs::default().resolve().map(|c| c.sqlite_user_cache),
-            Ok(DEFAULT_SQLITE_USER_CACHE)
+            Ok(UserCacheSize::Auto)
         );
         let _ = std::fs::remove_dir_all(dir);
     }

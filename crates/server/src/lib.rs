@@ -14,6 +14,7 @@ pub mod rate_limit;
 pub mod routes;
 mod scim;
 mod state;
+pub mod user_cache_size;
 /// Domain objects to response shapes. Public so that the fuzz targets can compare the
 /// hand-written user JSON with serde's rendering of the wire types.
 pub mod wire;
@@ -143,8 +144,14 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
         statement_timeout: std::time::Duration::from_millis(config.db_statement_timeout_ms),
         connect_timeout: std::time::Duration::from_millis(config.db_connect_timeout_ms),
     };
+    // Only SQLite has the cache: PostgreSQL may have other writers (docs/scaling.md).
+    let user_cache = if config.database.starts_with("sqlite:") {
+        config.sqlite_user_cache.resolve_and_log()
+    } else {
+        0
+    };
     let sqlite = accountd_store_sqlite::SqliteOptions {
-        user_cache: config.sqlite_user_cache,
+        user_cache,
         file_access: config.sqlite_file_access.into(),
     };
     let store = open_store_with(&config.database, &postgres, sqlite).await?;
@@ -202,7 +209,9 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                SocketAddr,
+            >(app),
         )
         .with_graceful_shutdown(async move {
             let _ = signal.await;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use accountd_core::store::PoolStatus;
-use axum::extract::{FromRequestParts, MatchedPath, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -135,13 +135,8 @@ fn record_pool(status: PoolStatus) {
 }
 
 /// Records one finished request.
-pub fn record_request(
-    method: &Method,
-    route: Option<&MatchedPath>,
-    status: StatusCode,
-    started: Instant,
-) {
-    let route = route.map_or("unmatched", MatchedPath::as_str);
+pub fn record_request(method: &Method, route: Option<&str>, status: StatusCode, started: Instant) {
+    let route = route.unwrap_or("unmatched");
     let elapsed = started.elapsed().as_secs_f64();
     REQUEST_METRICS.with(|cache| {
         let mut cache = cache.borrow_mut();

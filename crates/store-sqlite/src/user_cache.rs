@@ -90,14 +90,48 @@ impl<V> Entries<V> {
         }
     }
 
-    fn clear(&mut self) {
-        // `clear` keeps the tables' allocations: a cache that fills and starts over under a
-        // spread-out load does not grow its tables again (each growth copies every entry).
-        self.by_uid.clear();
-        self.by_email.values_mut().for_each(HashMap::clear);
-        self.email_of.clear();
+    /// Empties the cache and hands back what it held, to be dropped once the lock is released
+    /// ([`drop_off_the_lock`]). The tables are replaced by empty ones of the same size: a cache
+    /// that fills and starts over does not grow its tables again (each growth copies every
+    /// entry under the lock).
+    #[must_use = "what the cache held is dropped by `drop_off_the_lock`"]
+    fn take_all(&mut self) -> Held<V> {
+        let sized = HashMap::with_capacity(self.by_uid.capacity());
+        let by_uid = std::mem::replace(&mut self.by_uid, sized);
+        let by_email = std::mem::take(&mut self.by_email);
+        let sized = HashMap::with_capacity(self.email_of.capacity());
+        let email_of = std::mem::replace(&mut self.email_of, sized);
         self.len = 0;
+        Held {
+            by_uid,
+            by_email,
+            email_of,
+        }
     }
+}
+
+/// A cache's former entries.
+struct Held<V> {
+    by_uid: HashMap<UserId, (AccountId, V)>,
+    by_email: HashMap<AccountId, HashMap<String, (UserId, V)>>,
+    email_of: HashMap<UserId, (AccountId, String)>,
+}
+
+/// Entries whose drop is left to the caller's thread: a thread costs more than freeing this many.
+const DROP_IN_PLACE: usize = 4_096;
+
+/// Frees a cache's former entries without holding anyone up: a million users take tens of
+/// milliseconds to free, which neither the readers (waiting on the lock) nor the writer (which
+/// empties the cache after a large batch, before it answers) should wait for.
+fn drop_off_the_lock<V: Send + 'static>(held: Held<V>) {
+    let emails: usize = held.by_email.values().map(HashMap::len).sum();
+    if held.by_uid.len() + emails + held.email_of.len() <= DROP_IN_PLACE {
+        return;
+    }
+    // If no thread can be started, `spawn` drops the closure, and with it the entries, here.
+    let _ = std::thread::Builder::new()
+        .name("user-cache-free".to_owned())
+        .spawn(move || drop(held));
 }
 
 /// What the cache keeps: a value turned, once, into a form that is cheap to clone (every hit
@@ -126,9 +160,11 @@ pub struct UserCache<V> {
     restarts: metrics::Counter,
 }
 
-impl<V: Keep> UserCache<V> {
+impl<V: Keep + Send + 'static> UserCache<V> {
     /// A cache of at most `capacity` users (0 turns it off).
     pub fn new(capacity: usize) -> Self {
+        // `store_user_cache_capacity`: what `--sqlite-user-cache` (or `auto`) came to.
+        metrics::gauge!("store_user_cache_capacity").set(capacity as f64);
         Self {
             capacity,
             entries: Mutex::new(Entries {
@@ -193,10 +229,13 @@ impl<V: Keep> UserCache<V> {
     /// the batch changed.
     pub fn users_changed(&self, changed: Changed) {
         let mut entries = self.lock();
-        match &changed {
-            Changed::Users(uids) => uids.iter().for_each(|uid| entries.remove(*uid)),
-            Changed::Everyone => entries.clear(),
-        }
+        let dropped = match &changed {
+            Changed::Users(uids) => {
+                uids.iter().for_each(|uid| entries.remove(*uid));
+                None
+            }
+            Changed::Everyone => Some(entries.take_all()),
+        };
         entries.generation += 1;
         self.held.set(entries.len as f64);
         if entries.recent.len() == REMEMBERED_BATCHES {
@@ -204,6 +243,10 @@ impl<V: Keep> UserCache<V> {
             entries.recent_from += 1;
         }
         entries.recent.push_back(changed);
+        drop(entries);
+        if let Some(dropped) = dropped {
+            drop_off_the_lock(dropped);
+        }
     }
 
     fn keep(&self, generation: u64, account: AccountId, user: &UserRef, uid: UserId, value: &V) {
@@ -212,10 +255,10 @@ impl<V: Keep> UserCache<V> {
             // Read before a batch that changed this user: possibly stale.
             return;
         }
-        if entries.len >= self.capacity {
-            entries.clear();
+        let dropped = (entries.len >= self.capacity).then(|| {
             self.restarts.increment(1);
-        }
+            entries.take_all()
+        });
         match user {
             UserRef::Uid(_) => {
                 if entries
@@ -243,6 +286,10 @@ impl<V: Keep> UserCache<V> {
             }
         }
         self.held.set(entries.len as f64);
+        drop(entries);
+        if let Some(dropped) = dropped {
+            drop_off_the_lock(dropped);
+        }
     }
 
     /// Whether `user` of `account` is held (tests).
@@ -580,5 +627,78 @@ mod tests {
         });
         assert!(failed.is_err());
         assert!(cache.lock().by_uid.is_empty());
+    }
+
+    impl Keep for std::sync::Arc<str> {
+        fn to_keep(self) -> Self {
+            self
+        }
+    }
+
+    /// Whether every clone of `probe` but the caller's is dropped within a few seconds.
+    fn freed(probe: &std::sync::Arc<str>) -> bool {
+        for _ in 0..500 {
+            if std::sync::Arc::strong_count(probe) == 1 {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        false
+    }
+
+    /// More users than a thread costs: emptied at once, freed off the lock (by another thread),
+    /// and the cache in use again right away.
+    #[test]
+    fn a_large_cache_is_emptied_at_once_and_freed_off_the_lock() {
+        let users = DROP_IN_PLACE + 10;
+        let cache: UserCache<std::sync::Arc<str>> = UserCache::new(users * 2);
+        let probe: std::sync::Arc<str> = std::sync::Arc::from("kept");
+        let uids: Vec<UserId> = (0..users).map(|_| UserId::generate()).collect();
+        for uid in &uids {
+            let value = probe.clone();
+            cache
+                .get_or_load(account(), &UserRef::Uid(*uid), || Ok(Some((*uid, value))))
+                .unwrap();
+        }
+        assert_eq!(std::sync::Arc::strong_count(&probe), users + 1);
+        cache.users_changed(Changed::Everyone);
+        assert!(cache.lock().by_uid.is_empty());
+        assert_eq!(cache.lock().len, 0);
+        // The tables keep their size for the users read next.
+        assert!(cache.lock().by_uid.capacity() >= users);
+        assert!(freed(&probe), "the old entries were never freed");
+        let loads = Cell::new(0);
+        read_arc(&cache, uids[0], &loads);
+        read_arc(&cache, uids[0], &loads);
+        assert_eq!(loads.get(), 1, "kept again after the clear");
+    }
+
+    /// A full cache that starts over frees what it held the same way.
+    #[test]
+    fn a_full_cache_frees_what_it_held_when_it_starts_over() {
+        let capacity = DROP_IN_PLACE + 10;
+        let cache: UserCache<std::sync::Arc<str>> = UserCache::new(capacity);
+        let probe: std::sync::Arc<str> = std::sync::Arc::from("kept");
+        for _ in 0..capacity {
+            let uid = UserId::generate();
+            let value = probe.clone();
+            cache
+                .get_or_load(account(), &UserRef::Uid(uid), || Ok(Some((uid, value))))
+                .unwrap();
+        }
+        let loads = Cell::new(0);
+        let newcomer = UserId::generate();
+        read_arc(&cache, newcomer, &loads);
+        assert_eq!(cache.lock().len, 1, "started over with the newcomer");
+        assert!(freed(&probe), "the old entries were never freed");
+    }
+
+    fn read_arc(cache: &UserCache<std::sync::Arc<str>>, uid: UserId, loads: &Cell<u32>) {
+        cache
+            .get_or_load(account(), &UserRef::Uid(uid), || {
+                loads.set(loads.get() + 1);
+                Ok(Some((uid, std::sync::Arc::from("fresh"))))
+            })
+            .unwrap();
     }
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod direct;
 mod environments;
 mod group_permissions;
 mod groups;
@@ -14,13 +15,14 @@ mod service_users;
 mod token;
 mod users;
 
-use axum::Router;
+use std::convert::Infallible;
+
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
-use tower::ServiceBuilder;
+use axum::response::{IntoResponse, Response};
+use tower::{Service, ServiceBuilder};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -66,28 +68,67 @@ pub fn add_user_to_groups_path() -> String {
     memberships::__path_add_user_to_groups::path()
 }
 
-pub fn router(state: AppState) -> Router {
+/// The server's service: the router, and `getUser` answered beside it (the `direct` module),
+/// both behind the same middleware.
+pub fn router(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
++ Clone
++ Send
++ Sync
++ 'static {
     let (routes, _) = api_router().split_for_parts();
-    routes
+    let request_ids = SequentialRequestId::new();
+    let ids = request_ids.clone();
+    let routed = routes
         .merge(crate::openapi::swagger_ui())
         .merge(crate::scim::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT_BYTES))
-        .layer(middleware::from_fn(finish_response))
+        .layer(tower::layer::layer_fn(move |route| {
+            with_layers(route, ids.clone(), None)
+        }))
+        .with_state(state.clone());
+    direct::Dispatch::new(
+        routed,
+        with_layers(
+            direct::GetUser(state),
+            request_ids,
+            Some(users::GET_USER_ROUTE),
+        ),
+    )
+}
+
+/// The middleware every request passes, outermost first: a request id, its tracing span, the
+/// id echoed in the response, then `finish_response`. `route` is the metrics label of a service
+/// outside the router (which has no `MatchedPath`).
+fn with_layers<S>(
+    service: S,
+    request_ids: SequentialRequestId,
+    route: Option<&'static str>,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
++ Clone
++ Send
++ Sync
++ 'static
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
+    S::Future: Send + 'static,
+{
+    ServiceBuilder::new()
+        .map_response(IntoResponse::into_response)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, request_ids))
         .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialRequestId::new()))
-                .layer(
-                    TraceLayer::new_for_http()
-                        .make_span_with(|request: &Request| {
-                            let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
-                        })
-                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-                )
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .with_state(state)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::from_fn_with_state(route, finish_response))
+        .service(service)
 }
 
 /// One middleware (each costs a boxed future per request) for two jobs:
@@ -95,10 +136,14 @@ pub fn router(state: AppState) -> Router {
 ///   when the `Auth` extractor filled it;
 /// - give errors produced outside our handlers (axum's 405 for a wrong method, rejections) the
 ///   seed 000 envelope, keeping their headers (`Allow` on 405).
-async fn finish_response(mut request: Request, next: Next) -> Response {
+async fn finish_response(
+    State(label): State<Option<&'static str>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let started = std::time::Instant::now();
     let method = request.method().clone();
-    let route = request
+    let matched = request
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .cloned();
@@ -109,7 +154,8 @@ async fn finish_response(mut request: Request, next: Next) -> Response {
         info.write_headers(response.headers_mut());
     }
     let status = response.status();
-    crate::metrics::record_request(&method, route.as_ref(), status, started);
+    let route = label.or(matched.as_ref().map(axum::extract::MatchedPath::as_str));
+    crate::metrics::record_request(&method, route, status, started);
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }

@@ -1,5 +1,6 @@
 //! Seed 000: listUsers, createUser, getUser, updateUser, deleteUser.
 
+use accountd_core::authz::Principal;
 use accountd_core::users::{PageRequest, UserInput};
 use accountd_proto::{User, UserCollection, UserCreateRequest};
 use axum::Json;
@@ -148,8 +149,23 @@ async fn get_user(
     Auth(principal): Auth,
     Path((account, user)): Path<(String, String)>,
 ) -> ApiResult<JsonBytes> {
-    let access = principal.idm_reader(account_path(&account)?)?;
-    let user = app.core.get_user(&access, &user).await?;
+    get_user_json(&app, principal, &account, &user).await
+}
+
+/// `getUser`'s path as the router matches it: its metrics label, also used by the requests the
+/// `direct` module answers without the router.
+pub const GET_USER_ROUTE: &str = "/iam/v1/accounts/{accountUuid}/users/{userId}";
+
+/// `getUser` once the caller is authenticated: shared by the routed handler and the `direct`
+/// module, which take the path's two segments each their own way.
+pub async fn get_user_json(
+    app: &AppState,
+    principal: Principal,
+    account: &str,
+    user: &str,
+) -> ApiResult<JsonBytes> {
+    let access = principal.idm_reader(account_path(account)?)?;
+    let user = app.core.get_user(&access, user).await?;
     Ok(JsonBytes::from(user))
 }
 

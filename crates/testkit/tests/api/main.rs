@@ -12,6 +12,7 @@ mod authz;
 mod bootstrap;
 mod environments;
 mod errors;
+mod get_user_paths;
 mod group_permissions;
 mod groups;
 mod health;
