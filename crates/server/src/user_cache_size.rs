@@ -122,7 +122,7 @@ impl UserCacheSize {
 /// `auto`'s number of users for `memory` bytes: its share at [`BYTES_PER_USER`], never below
 /// [`FALLBACK_USERS`] (a small machine still gets the cache a fixed default would give it) nor
 /// above [`MAX_USERS`].
-pub fn users_for(memory: u64) -> usize {
+fn users_for(memory: u64) -> usize {
     let users = memory / MEMORY_SHARE / BYTES_PER_USER;
     usize::try_from(users)
         .unwrap_or(MAX_USERS)

@@ -70,6 +70,12 @@ pub fn api_error<T: std::fmt::Debug>(result: accountd_client::Result<T>, status:
     }
 }
 
+/// The body of an unauthenticated `GET <path>`, as text.
+pub async fn text_of(app: &TestApp, path: &str) -> String {
+    let response = app.http().get(app.url(path)).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
 /// Reads a response body as JSON (panics with the body when it is not JSON).
 pub async fn json(response: reqwest::Response) -> Value {
     let bytes = response.bytes().await.expect("read the body");

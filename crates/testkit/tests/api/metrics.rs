@@ -86,15 +86,7 @@ async fn user_cache_hits_and_misses_are_counted_on_sqlite() {
         .unwrap();
     client.get_user(&created.uid).await.unwrap();
     client.get_user(&created.uid).await.unwrap();
-    let text = app
-        .http()
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = crate::common::text_of(&app, "/metrics").await;
     for expected in [
         r#"store_user_cache_total{result="miss"}"#,
         r#"store_user_cache_total{result="hit"}"#,

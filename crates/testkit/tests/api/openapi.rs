@@ -74,15 +74,7 @@ async fn the_docs_page_and_its_assets_are_served_locally() {
         let body = response.bytes().await.unwrap();
         assert!(body.len() > 100, "{asset} is empty");
     }
-    let initializer = app
-        .http()
-        .get(app.url("/docs/swagger-initializer.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let initializer = crate::common::text_of(&app, "/docs/swagger-initializer.js").await;
     assert!(
         initializer.contains("\"url\": \"/openapi.json\""),
         "{initializer}"
