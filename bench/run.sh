@@ -13,7 +13,7 @@
 # with the baseline driven by the same wrk script ("(script)"). With POSTGRES set (a server URL whose
 # user may create databases), the GET and create scenarios run again on a fresh PostgreSQL
 # database seeded with PG_USERS users. Before the rounds, one pass over the spread scenario's uids
-# fills the user cache (by default, `auto`, it holds a million users on any machine with 4 GiB):
+# fills the user cache (by default, `auto`, an eighth of the memory: a million users on 4 GiB):
 # the spread GET is measured as a server that has been up for a while serves it. Then (unless
 # SMALL_CACHE=0) accountd is started again with a cache of 50,000 users, the default before
 # `auto`, and the spread GET runs ROUNDS more times against it: what reads that miss the cache
@@ -240,8 +240,9 @@ fill_cache
 RSS_FILLED=$(rss_mb "$ACCOUNTD_PID")
 # metric VALUE-NAME: a gauge of accountd's /metrics, as an integer.
 metric() { curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {printf "%.0f", $2}'; }
-CACHE_USERS=$(metric store_user_cache_capacity)
+CACHE_BUDGET_MB=$(( $(metric store_user_cache_capacity_bytes) / 1048576 ))
 CACHE_HELD=$(metric store_user_cache_entries)
+CACHE_HELD_MB=$(( $(metric store_user_cache_bytes) / 1048576 ))
 
 echo "bench: $ROUNDS rounds; ${DURATION}s per scenario, $THREADS wrk thread(s), $CONNECTIONS connections"
 for round in $(seq 1 "$ROUNDS"); do
@@ -295,7 +296,7 @@ fi
   row "GET /users/{uid} ($(users_in "$S") users; 1,000 of them, cached)" get_user "$(ratio get_user baseline); $(ratio get_user baseline_get) (script)"
   spread=$(wc -l < "$S/spread_uids.txt")
   row "baseline: bare axum, driven by the spread GET script ($spread uids)" baseline_spread "$(ratio baseline_spread baseline)"
-  row "GET /users/{uid} ($(users_in "$S") users; $spread of them at random, default cache ($CACHE_USERS users), filled)" get_user_spread "$(ratio get_user_spread baseline); $(ratio get_user_spread baseline_spread) (script)"
+  row "GET /users/{uid} ($(users_in "$S") users; $spread of them at random, default cache (auto: a $CACHE_BUDGET_MB MB budget), filled)" get_user_spread "$(ratio get_user_spread baseline); $(ratio get_user_spread baseline_spread) (script)"
   if [ -n "$SMALL" ]; then
     row "GET /users/{uid}, the same $spread at random, --sqlite-user-cache $SMALL (mostly misses)" get_user_spread_small "$(ratio get_user_spread_small baseline_small); $(ratio get_user_spread_small baseline_spread_small) (script)"
   fi
@@ -314,7 +315,7 @@ fi
   echo
   # Like every ratio here, the median of the per-round ratios (both pages measured in one round).
   echo "deep/first p50 latency: $(p50_ratio list_deep list_first) (rounds: $(p50_ratios list_deep list_first | tr '\n' ' '| sed 's/ $//'))"
-  echo "RSS (SQLite): idle ${RSS_IDLE}; after filling the user cache (${CACHE_HELD} users held) ${RSS_FILLED}; after the first GET load ${RSS_LOAD}; at the end ${RSS_END}"
+  echo "RSS (SQLite): idle ${RSS_IDLE}; after filling the user cache (${CACHE_HELD} users held, counted as ${CACHE_HELD_MB} MB) ${RSS_FILLED}; after the first GET load ${RSS_LOAD}; at the end ${RSS_END}"
   if [ -n "$SMALL" ]; then
     echo "RSS with --sqlite-user-cache $SMALL: after its GET rounds ${RSS_SMALL}; its fixed baseline $(field baseline_small 1) req/s"
   fi

@@ -148,7 +148,7 @@ pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<Started, St
     let user_cache = if config.database.starts_with("sqlite:") {
         config.sqlite_user_cache.resolve_and_log()
     } else {
-        0
+        accountd_store_sqlite::UserCacheLimits::users(0)
     };
     let sqlite = accountd_store_sqlite::SqliteOptions {
         user_cache,

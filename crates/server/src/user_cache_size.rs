@@ -1,7 +1,9 @@
-//! How many users the SQLite user cache may hold (`--sqlite-user-cache`).
+//! How much the SQLite user cache may hold (`--sqlite-user-cache`).
 //!
 //! By default (`auto`) the cache may use an eighth of the memory the process may have: the
-//! cgroup's limit when it runs in a container with one, else the machine's memory. A user
+//! cgroup's limit when it runs in a container with one, else the machine's memory. The budget is
+//! in bytes (each user's JSON plus the store's per-entry overhead), so users in many groups,
+//! whose JSON is larger, take more of it and the memory stays within the eighth. A user
 //! served from the cache costs about half the CPU of one read from a large database file, so
 //! an account whose users all fit is served at the cached speed (docs/benchmarks.md), and the
 //! cache only grows as far as distinct users are read: a small account never gets near the
@@ -10,15 +12,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use accountd_store_sqlite::UserCacheLimits;
 use serde::Deserialize;
 
 /// Users held when the memory cannot be read (not Linux, or no /proc): ~20 MB.
 pub const FALLBACK_USERS: usize = 50_000;
 /// ~5 GB of users: more is a typo, not a plan.
 pub const MAX_USERS: usize = 10_000_000;
-/// What `auto` counts a user as: a user's JSON (~300 bytes with a few groups), its keys and its
-/// share of the hash table measured ~410 bytes; users with many groups are larger.
-const BYTES_PER_USER: u64 = 512;
+/// `auto`'s least budget, whatever the memory: what the fixed default of 50,000 users took.
+const MIN_BYTES: u64 = 32 << 20;
 /// `auto`'s share of the memory.
 const MEMORY_SHARE: u64 = 8;
 
@@ -74,59 +76,62 @@ impl fmt::Display for UserCacheSize {
 /// A resolved size, with how `auto` came to it (for the start-up log).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
-    pub users: usize,
+    pub limits: UserCacheLimits,
     /// The memory `auto` took its share of, in bytes; `None` when the size was given, or when
     /// the memory could not be read.
     pub memory: Option<u64>,
 }
 
 impl UserCacheSize {
-    /// The number of users, reading this machine's memory for `auto`.
+    /// The cache's limits, reading this machine's memory for `auto`: a number is that many
+    /// users whatever they weigh; `auto` is a byte budget (and [`MAX_USERS`]), or
+    /// [`FALLBACK_USERS`] when the memory cannot be read.
     pub fn resolve(self) -> Resolved {
         match self {
             Self::Users(users) => Resolved {
-                users,
+                limits: UserCacheLimits::users(users),
                 memory: None,
             },
             Self::Auto => {
                 let memory = available_memory();
-                Resolved {
-                    users: memory.map_or(FALLBACK_USERS, users_for),
-                    memory,
-                }
+                let limits = match memory {
+                    Some(memory) => UserCacheLimits {
+                        users: MAX_USERS,
+                        bytes: bytes_for(memory),
+                    },
+                    None => UserCacheLimits::users(FALLBACK_USERS),
+                };
+                Resolved { limits, memory }
             }
         }
     }
 }
 
 impl UserCacheSize {
-    /// [`UserCacheSize::resolve`]'s number of users, saying at start-up how it was chosen.
-    pub fn resolve_and_log(self) -> usize {
-        let resolved = self.resolve();
-        match (self, resolved.memory) {
+    /// [`UserCacheSize::resolve`]'s limits, saying at start-up how they were chosen.
+    pub fn resolve_and_log(self) -> UserCacheLimits {
+        let Resolved { limits, memory } = self.resolve();
+        match (self, memory) {
             (Self::Auto, Some(memory)) => tracing::info!(
-                users = resolved.users,
+                budget_mib = limits.bytes >> 20,
                 memory_mib = memory >> 20,
-                "user cache: up to an eighth of the memory, at 512 bytes a user"
+                "user cache: up to an eighth of the memory (~410 bytes a user with a few groups)"
             ),
             (Self::Auto, None) => tracing::warn!(
-                users = resolved.users,
+                users = limits.users,
                 "user cache: the memory could not be read; --sqlite-user-cache sizes it"
             ),
-            (Self::Users(_), _) => tracing::info!(users = resolved.users, "user cache"),
+            (Self::Users(_), _) => tracing::info!(users = limits.users, "user cache"),
         }
-        resolved.users
+        limits
     }
 }
 
-/// `auto`'s number of users for `memory` bytes: its share at [`BYTES_PER_USER`], never below
-/// [`FALLBACK_USERS`] (a small machine still gets the cache a fixed default would give it) nor
-/// above [`MAX_USERS`].
-fn users_for(memory: u64) -> usize {
-    let users = memory / MEMORY_SHARE / BYTES_PER_USER;
-    usize::try_from(users)
-        .unwrap_or(MAX_USERS)
-        .clamp(FALLBACK_USERS, MAX_USERS)
+/// `auto`'s budget for `memory` bytes: its share, never below [`MIN_BYTES`] (a small machine
+/// still gets the cache the fixed default gave it).
+fn bytes_for(memory: u64) -> usize {
+    let bytes = (memory / MEMORY_SHARE).max(MIN_BYTES);
+    usize::try_from(bytes).unwrap_or(usize::MAX)
 }
 
 /// The memory this process may use: the smaller of the machine's and its cgroup's limit.
@@ -213,16 +218,14 @@ mod tests {
     }
 
     #[test]
-    fn auto_takes_an_eighth_of_the_memory_within_bounds() {
-        // 24 GiB: 3 GiB of users at 512 bytes.
-        assert_eq!(users_for(24 * GIB), 6_291_456);
-        assert_eq!(users_for(4 * GIB), 1_048_576);
-        // A small container still gets the fixed default's cache, a huge machine the cap.
-        assert_eq!(users_for(256 << 20), 65_536);
-        assert_eq!(users_for(128 << 20), FALLBACK_USERS);
-        assert_eq!(users_for(0), FALLBACK_USERS);
-        assert_eq!(users_for(4096 * GIB), MAX_USERS);
-        assert_eq!(users_for(u64::MAX), MAX_USERS);
+    fn auto_takes_an_eighth_of_the_memory_and_at_least_the_old_defaults_share() {
+        assert_eq!(bytes_for(24 * GIB), 3 << 30);
+        assert_eq!(bytes_for(4 * GIB), 512 << 20);
+        // A small container still gets what the fixed default of 50,000 users took.
+        assert_eq!(bytes_for(512 << 20), 64 << 20);
+        assert_eq!(bytes_for(128 << 20), 32 << 20);
+        assert_eq!(bytes_for(0), 32 << 20);
+        assert_eq!(bytes_for(u64::MAX), usize::try_from(u64::MAX / 8).unwrap());
     }
 
     #[test]
@@ -242,15 +245,21 @@ mod tests {
         assert_eq!(
             UserCacheSize::Users(123).resolve(),
             Resolved {
-                users: 123,
+                limits: UserCacheLimits::users(123),
                 memory: None
             }
         );
         let auto = UserCacheSize::Auto.resolve();
         match auto.memory {
-            // Linux: the size follows from the memory read.
-            Some(memory) => assert_eq!(auto.users, users_for(memory)),
-            None => assert_eq!(auto.users, FALLBACK_USERS),
+            // Linux: a byte budget from the memory read.
+            Some(memory) => assert_eq!(
+                auto.limits,
+                UserCacheLimits {
+                    users: MAX_USERS,
+                    bytes: bytes_for(memory)
+                }
+            ),
+            None => assert_eq!(auto.limits, UserCacheLimits::users(FALLBACK_USERS)),
         }
     }
 }

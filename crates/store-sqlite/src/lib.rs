@@ -67,6 +67,7 @@ use crate::writer::Writer;
 
 pub use connection::FileAccess;
 pub use migrate::latest_version as schema_version;
+pub use user_cache::UserCacheLimits;
 
 /// Read connections per store: enough for every runtime worker to read without waiting.
 const DEFAULT_READERS: usize = 8;
@@ -83,21 +84,12 @@ pub struct SqliteStore {
 }
 
 /// Settings of a SQLite store beyond its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SqliteOptions {
-    /// Most users the user cache keeps (0 turns it off).
-    pub user_cache: usize,
+    /// How much the user cache keeps (0 users turns it off).
+    pub user_cache: UserCacheLimits,
     /// Whether other programs may open the file while the store has it open.
     pub file_access: FileAccess,
-}
-
-impl Default for SqliteOptions {
-    fn default() -> Self {
-        Self {
-            user_cache: user_cache::DEFAULT_CAPACITY,
-            file_access: FileAccess::default(),
-        }
-    }
 }
 
 impl SqliteStore {

@@ -31,6 +31,38 @@ use accountd_core::ids::{AccountId, UserId, UserRef};
 /// a write).
 pub const DEFAULT_CAPACITY: usize = 50_000;
 
+/// What an entry costs beyond its value's bytes ([`Keep::size`]): its key and value in the hash
+/// table at the table's load, the shared allocation's counts and the allocator's rounding.
+/// Measured: ~410 bytes a user whose JSON is ~300.
+pub const ENTRY_OVERHEAD: usize = 128;
+
+/// How much the cache may hold; reaching either limit starts it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserCacheLimits {
+    /// Most users (0 turns the cache off).
+    pub users: usize,
+    /// Most bytes, each user counted as its value's bytes plus `ENTRY_OVERHEAD` (128): a budget
+    /// that holds whatever the users' JSON weighs (a user in fifty groups is ten times one in
+    /// none).
+    pub bytes: usize,
+}
+
+impl UserCacheLimits {
+    /// At most `users` users, whatever they weigh.
+    pub const fn users(users: usize) -> Self {
+        Self {
+            users,
+            bytes: usize::MAX,
+        }
+    }
+}
+
+impl Default for UserCacheLimits {
+    fn default() -> Self {
+        Self::users(DEFAULT_CAPACITY)
+    }
+}
+
 /// Batches whose changed users a read that straddles them is checked against; a read that began
 /// before all of them keeps nothing (it still answers).
 const REMEMBERED_BATCHES: usize = 64;
@@ -55,13 +87,15 @@ struct Entries<V> {
     email_of: HashMap<UserId, (AccountId, String)>,
     /// Entries in `by_uid` and `by_email` together.
     len: usize,
+    /// What they weigh ([`cost`]).
+    bytes: usize,
     /// What the last batches changed, oldest first: the batch that made generation `g` is at
     /// `g - recent_from`.
     recent: VecDeque<Changed>,
     recent_from: u64,
 }
 
-impl<V> Entries<V> {
+impl<V: Keep> Entries<V> {
     /// Whether a row read at `generation` is still current for `uid`.
     fn unchanged_since(&self, generation: u64, uid: UserId) -> bool {
         if generation == self.generation {
@@ -79,15 +113,35 @@ impl<V> Entries<V> {
     }
 
     fn remove(&mut self, uid: UserId) {
-        if self.by_uid.remove(&uid).is_some() {
-            self.len -= 1;
+        if let Some((_, value)) = self.by_uid.remove(&uid) {
+            self.forget(&value);
         }
-        if let Some((account, email)) = self.email_of.remove(&uid)
-            && let Some(emails) = self.by_email.get_mut(&account)
-            && emails.remove(&email).is_some()
+        if let Some((account, email)) = self.email_of.remove(&uid) {
+            self.remove_email(account, &email);
+        }
+    }
+
+    /// Drops the entry of `email` in `account`, if any.
+    fn remove_email(&mut self, account: AccountId, email: &str) {
+        if let Some((_, value)) = self
+            .by_email
+            .get_mut(&account)
+            .and_then(|emails| emails.remove(email))
         {
-            self.len -= 1;
+            self.forget(&value);
         }
+    }
+
+    /// Counts one entry of `value` in.
+    fn count(&mut self, value: &V) {
+        self.len += 1;
+        self.bytes += cost(value);
+    }
+
+    /// Counts one entry of `value` out.
+    fn forget(&mut self, value: &V) {
+        self.len -= 1;
+        self.bytes = self.bytes.saturating_sub(cost(value));
     }
 
     /// Empties the cache and hands back what it held, to be dropped once the lock is released
@@ -102,6 +156,7 @@ impl<V> Entries<V> {
         let sized = HashMap::with_capacity(self.email_of.capacity());
         let email_of = std::mem::replace(&mut self.email_of, sized);
         self.len = 0;
+        self.bytes = 0;
         Held {
             by_uid,
             by_email,
@@ -138,6 +193,8 @@ fn drop_off_the_lock<V: Send + 'static>(held: Held<V>) {
 /// clones it).
 pub trait Keep: Clone {
     fn to_keep(self) -> Self;
+    /// The bytes it holds, for the cache's byte budget.
+    fn size(&self) -> usize;
 }
 
 impl Keep for accountd_core::user_json::UserJson {
@@ -145,11 +202,20 @@ impl Keep for accountd_core::user_json::UserJson {
     fn to_keep(self) -> Self {
         self.shared()
     }
+
+    fn size(&self) -> usize {
+        self.as_bytes().len()
+    }
+}
+
+/// What one entry of `value` counts against [`UserCacheLimits::bytes`].
+fn cost<V: Keep>(value: &V) -> usize {
+    value.size() + ENTRY_OVERHEAD
 }
 
 /// Values `V` of users (the store keeps their JSON), by uid or by account and email.
 pub struct UserCache<V> {
-    capacity: usize,
+    limits: UserCacheLimits,
     entries: Mutex<Entries<V>>,
     /// `store_user_cache_total`, resolved once rather than looked up by name on every read.
     hits: metrics::Counter,
@@ -157,28 +223,35 @@ pub struct UserCache<V> {
     /// `store_user_cache_entries`: users held now. With `store_user_cache_restarts_total` (a
     /// full cache starting over), what an operator sizes `--sqlite-user-cache` by.
     held: metrics::Gauge,
+    /// `store_user_cache_bytes`: what they weigh ([`cost`]).
+    weight: metrics::Gauge,
     restarts: metrics::Counter,
 }
 
 impl<V: Keep + Send + 'static> UserCache<V> {
-    /// A cache of at most `capacity` users (0 turns it off).
-    pub fn new(capacity: usize) -> Self {
-        // `store_user_cache_capacity`: what `--sqlite-user-cache` (or `auto`) came to.
-        metrics::gauge!("store_user_cache_capacity").set(capacity as f64);
+    /// A cache within `limits` (0 users turns it off).
+    pub fn new(limits: UserCacheLimits) -> Self {
+        // What `--sqlite-user-cache` (or `auto`) came to; an unbounded limit is not exported.
+        metrics::gauge!("store_user_cache_capacity").set(limits.users as f64);
+        if limits.bytes != usize::MAX {
+            metrics::gauge!("store_user_cache_capacity_bytes").set(limits.bytes as f64);
+        }
         Self {
-            capacity,
+            limits,
             entries: Mutex::new(Entries {
                 generation: 0,
                 by_uid: HashMap::new(),
                 by_email: HashMap::new(),
                 email_of: HashMap::new(),
                 len: 0,
+                bytes: 0,
                 recent: VecDeque::with_capacity(REMEMBERED_BATCHES),
                 recent_from: 1,
             }),
             hits: metrics::counter!("store_user_cache_total", "result" => "hit"),
             misses: metrics::counter!("store_user_cache_total", "result" => "miss"),
             held: metrics::gauge!("store_user_cache_entries"),
+            weight: metrics::gauge!("store_user_cache_bytes"),
             restarts: metrics::counter!("store_user_cache_restarts_total"),
         }
     }
@@ -192,7 +265,7 @@ impl<V: Keep + Send + 'static> UserCache<V> {
         user: &UserRef,
         load: impl FnOnce() -> Result<Option<(UserId, V)>>,
     ) -> Result<Option<V>> {
-        if self.capacity == 0 {
+        if self.limits.users == 0 {
             return Ok(load()?.map(|(_, value)| value));
         }
         // Noted before the row is read: a batch that commits while `load` runs moves it on.
@@ -238,6 +311,7 @@ impl<V: Keep + Send + 'static> UserCache<V> {
         };
         entries.generation += 1;
         self.held.set(entries.len as f64);
+        self.weight.set(entries.bytes as f64);
         if entries.recent.len() == REMEMBERED_BATCHES {
             entries.recent.pop_front();
             entries.recent_from += 1;
@@ -255,36 +329,40 @@ impl<V: Keep + Send + 'static> UserCache<V> {
             // Read before a batch that changed this user: possibly stale.
             return;
         }
-        let dropped = (entries.len >= self.capacity).then(|| {
+        let weight = cost(value);
+        if weight > self.limits.bytes {
+            // Larger than the whole budget: never kept.
+            return;
+        }
+        let full = entries.len >= self.limits.users
+            || entries.bytes.saturating_add(weight) > self.limits.bytes;
+        let dropped = full.then(|| {
             self.restarts.increment(1);
             entries.take_all()
         });
         match user {
             UserRef::Uid(_) => {
-                if entries
-                    .by_uid
-                    .insert(uid, (account, value.clone()))
-                    .is_none()
-                {
-                    entries.len += 1;
+                if let Some((_, old)) = entries.by_uid.insert(uid, (account, value.clone())) {
+                    entries.forget(&old);
                 }
+                entries.count(value);
             }
             UserRef::Email(email) => {
                 let key = email.key().to_owned();
                 if let Some((old_account, old_key)) =
                     entries.email_of.insert(uid, (account, key.clone()))
-                    && let Some(emails) = entries.by_email.get_mut(&old_account)
-                    && emails.remove(&old_key).is_some()
                 {
-                    // Kept before under another email: one entry per user and email.
-                    entries.len -= 1;
+                    // Kept before, perhaps under another email: one entry per user and email.
+                    entries.remove_email(old_account, &old_key);
                 }
                 let emails = entries.by_email.entry(account).or_default();
-                if emails.insert(key, (uid, value.clone())).is_none() {
-                    entries.len += 1;
+                if let Some((_, old)) = emails.insert(key, (uid, value.clone())) {
+                    entries.forget(&old);
                 }
+                entries.count(value);
             }
         }
+        self.weight.set(entries.bytes as f64);
         self.held.set(entries.len as f64);
         drop(entries);
         if let Some(dropped) = dropped {
@@ -328,6 +406,10 @@ mod tests {
     impl Keep for String {
         fn to_keep(self) -> Self {
             self
+        }
+
+        fn size(&self) -> usize {
+            self.len()
         }
     }
 
@@ -375,7 +457,7 @@ mod tests {
 
     #[test]
     fn a_second_read_without_writes_is_served_from_the_cache() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let loads = Cell::new(0);
         assert_eq!(read(&cache, &by_uid(ADA), ADA, "Ada", &loads), "Ada");
         assert_eq!(read(&cache, &by_uid(ADA), ADA, "changed", &loads), "Ada");
@@ -384,7 +466,7 @@ mod tests {
 
     #[test]
     fn a_batch_drops_exactly_the_users_it_changed() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let loads = Cell::new(0);
         read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
         read(&cache, &by_uid(GRACE), GRACE, "Grace", &loads);
@@ -408,7 +490,7 @@ mod tests {
 
     #[test]
     fn a_batch_of_unknown_changes_drops_everyone() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let loads = Cell::new(0);
         read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
         read(
@@ -438,7 +520,7 @@ mod tests {
 
     #[test]
     fn a_change_to_a_user_drops_it_under_its_email_too() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let loads = Cell::new(0);
         read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
         read(
@@ -469,7 +551,7 @@ mod tests {
 
     #[test]
     fn a_user_found_under_a_new_email_leaves_its_old_one() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let loads = Cell::new(0);
         read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
         // Say the change was missed: a second email finding the same user replaces the first.
@@ -487,7 +569,7 @@ mod tests {
 
     #[test]
     fn a_row_read_while_a_batch_changed_that_user_is_not_kept() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let found = cache
             .get_or_load(account(), &by_uid(ADA), || {
                 // The writer commits and hands over its changes while this read is under way.
@@ -506,7 +588,7 @@ mod tests {
 
     #[test]
     fn a_row_read_while_a_batch_changed_someone_else_is_kept() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         cache
             .get_or_load(account(), &by_uid(ADA), || {
                 cache.users_changed(changed(&[GRACE]));
@@ -521,7 +603,7 @@ mod tests {
 
     #[test]
     fn a_row_read_across_more_batches_than_remembered_is_not_kept() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         cache
             .get_or_load(account(), &by_uid(ADA), || {
                 for _ in 0..=REMEMBERED_BATCHES {
@@ -545,7 +627,7 @@ mod tests {
 
     #[test]
     fn a_row_read_across_a_batch_of_unknown_changes_is_not_kept() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         cache
             .get_or_load(account(), &by_uid(ADA), || {
                 cache.users_changed(Changed::Everyone);
@@ -557,7 +639,7 @@ mod tests {
 
     #[test]
     fn emails_are_keyed_case_insensitively_and_apart_from_uids() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let loads = Cell::new(0);
         read(&cache, &by_email("ada@example.com"), ADA, "Ada", &loads);
         read(&cache, &by_email("ADA@EXAMPLE.COM"), ADA, "Ada", &loads);
@@ -568,7 +650,7 @@ mod tests {
 
     #[test]
     fn accounts_do_not_share_entries() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let other = AccountId::parse("22222222-2222-4222-8222-222222222222").unwrap();
         let loads = Cell::new(0);
         read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
@@ -581,7 +663,7 @@ mod tests {
 
     #[test]
     fn missing_users_are_not_kept() {
-        let cache = UserCache::new(10);
+        let cache = UserCache::new(UserCacheLimits::users(10));
         let found = cache
             .get_or_load(account(), &by_uid(ADA), || Ok(None))
             .unwrap();
@@ -593,7 +675,7 @@ mod tests {
 
     #[test]
     fn a_full_cache_starts_over_and_never_grows_past_its_capacity() {
-        let cache = UserCache::new(3);
+        let cache = UserCache::new(UserCacheLimits::users(3));
         let loads = Cell::new(0);
         for n in 0..10u32 {
             let owner = format!("11111111-1111-4111-8111-{n:012}");
@@ -611,7 +693,7 @@ mod tests {
 
     #[test]
     fn capacity_zero_always_reads_the_store() {
-        let cache = UserCache::new(0);
+        let cache = UserCache::new(UserCacheLimits::users(0));
         let loads = Cell::new(0);
         read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
         read(&cache, &by_uid(ADA), ADA, "Ada", &loads);
@@ -621,7 +703,7 @@ mod tests {
 
     #[test]
     fn load_errors_pass_through_and_keep_nothing() {
-        let cache: UserCache<String> = UserCache::new(10);
+        let cache: UserCache<String> = UserCache::new(UserCacheLimits::users(10));
         let failed = cache.get_or_load(account(), &by_uid(ADA), || {
             Err(accountd_core::Error::Unavailable("disk".to_owned()))
         });
@@ -632,6 +714,10 @@ mod tests {
     impl Keep for std::sync::Arc<str> {
         fn to_keep(self) -> Self {
             self
+        }
+
+        fn size(&self) -> usize {
+            self.len()
         }
     }
 
@@ -651,7 +737,8 @@ mod tests {
     #[test]
     fn a_large_cache_is_emptied_at_once_and_freed_off_the_lock() {
         let users = DROP_IN_PLACE + 10;
-        let cache: UserCache<std::sync::Arc<str>> = UserCache::new(users * 2);
+        let cache: UserCache<std::sync::Arc<str>> =
+            UserCache::new(UserCacheLimits::users(users * 2));
         let probe: std::sync::Arc<str> = std::sync::Arc::from("kept");
         let uids: Vec<UserId> = (0..users).map(|_| UserId::generate()).collect();
         for uid in &uids {
@@ -677,7 +764,8 @@ mod tests {
     #[test]
     fn a_full_cache_frees_what_it_held_when_it_starts_over() {
         let capacity = DROP_IN_PLACE + 10;
-        let cache: UserCache<std::sync::Arc<str>> = UserCache::new(capacity);
+        let cache: UserCache<std::sync::Arc<str>> =
+            UserCache::new(UserCacheLimits::users(capacity));
         let probe: std::sync::Arc<str> = std::sync::Arc::from("kept");
         for _ in 0..capacity {
             let uid = UserId::generate();
@@ -700,5 +788,72 @@ mod tests {
                 Ok(Some((uid, std::sync::Arc::from("fresh"))))
             })
             .unwrap();
+    }
+
+    /// A cache of `values` bytes of 100-byte values (and their overhead) at most, of any number of users.
+    fn weighing(values: usize) -> UserCache<String> {
+        UserCache::new(UserCacheLimits {
+            users: 1_000,
+            bytes: values * (100 + ENTRY_OVERHEAD),
+        })
+    }
+
+    fn hundred_bytes() -> String {
+        "x".repeat(100)
+    }
+
+    #[test]
+    fn the_byte_budget_starts_the_cache_over_like_the_user_limit() {
+        let cache = weighing(2);
+        let loads = Cell::new(0);
+        let value = hundred_bytes();
+        read(&cache, &by_uid(ADA), ADA, &value, &loads);
+        read(&cache, &by_uid(GRACE), GRACE, &value, &loads);
+        assert_eq!(cache.lock().bytes, 2 * (100 + ENTRY_OVERHEAD));
+        // A third does not fit: the cache starts over with it alone.
+        let third = "44444444-4444-4444-8444-444444444444";
+        read(&cache, &by_uid(third), third, &value, &loads);
+        assert_eq!(cache.lock().len, 1);
+        assert_eq!(cache.lock().bytes, 100 + ENTRY_OVERHEAD);
+        assert!(cache.holds(account(), &by_uid(third)));
+        assert!(!cache.holds(account(), &by_uid(ADA)));
+    }
+
+    #[test]
+    fn the_weight_follows_every_entry_in_and_out() {
+        let cache = weighing(10);
+        let loads = Cell::new(0);
+        let value = hundred_bytes();
+        read(&cache, &by_uid(ADA), ADA, &value, &loads);
+        read(&cache, &by_email("ada@example.com"), ADA, &value, &loads);
+        read(&cache, &by_uid(GRACE), GRACE, "short", &loads);
+        let full = 2 * (100 + ENTRY_OVERHEAD) + 5 + ENTRY_OVERHEAD;
+        assert_eq!(cache.lock().bytes, full);
+        // Ada found under another email: her old email's entry goes, the new one comes.
+        read(&cache, &by_email("ada@example.org"), ADA, &value, &loads);
+        assert_eq!(cache.lock().bytes, full);
+        // A change to Ada drops both her entries; Grace stays.
+        cache.users_changed(changed(&[ADA]));
+        assert_eq!(cache.lock().bytes, 5 + ENTRY_OVERHEAD);
+        cache.users_changed(Changed::Everyone);
+        let entries = cache.lock();
+        assert_eq!((entries.len, entries.bytes), (0, 0));
+    }
+
+    #[test]
+    fn a_value_larger_than_the_whole_budget_is_never_kept() {
+        let cache = weighing(1);
+        let loads = Cell::new(0);
+        let value = hundred_bytes();
+        read(&cache, &by_uid(ADA), ADA, &value, &loads);
+        let heavy = "y".repeat(200);
+        assert_eq!(read(&cache, &by_uid(GRACE), GRACE, &heavy, &loads), heavy);
+        read(&cache, &by_uid(GRACE), GRACE, &heavy, &loads);
+        assert_eq!(
+            loads.get(),
+            3,
+            "the heavy user is read from the store each time"
+        );
+        assert!(cache.holds(account(), &by_uid(ADA)), "and empties nothing");
     }
 }
