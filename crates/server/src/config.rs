@@ -151,7 +151,7 @@ pub struct ServeArgs {
     pub db_pool_size: Option<usize>,
     /// SQLite: users kept in memory for GET /users/{uid} until a write changes them; auto: up
     /// to an eighth of the memory (the cgroup limit, else the machine's), counted as each user's
-    /// JSON plus 128 bytes; a number: at most that many users; 0 turns the cache off [default: auto].
+    /// JSON plus 192 bytes; a number: at most that many users; 0 turns the cache off [default: auto].
     #[arg(long, env = "ACCOUNTD_SQLITE_USER_CACHE")]
     pub sqlite_user_cache: Option<UserCacheSize>,
     /// SQLite: whether other programs (the sqlite3 shell, a backup) may open the database file
