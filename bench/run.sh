@@ -238,8 +238,9 @@ fill_cache() {
 }
 fill_cache
 RSS_FILLED=$(rss_mb "$ACCOUNTD_PID")
-# metric VALUE-NAME: a gauge of accountd's /metrics, as an integer.
-metric() { curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {printf "%.0f", $2}'; }
+# metric NAME: a gauge of accountd's /metrics, as an integer (0 when it is not exported: the
+# byte budget is not when `auto` could not read the memory).
+metric() { curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {v = $2} END {printf "%.0f", v + 0}'; }
 CACHE_BUDGET_MB=$(( $(metric store_user_cache_capacity_bytes) / 1048576 ))
 CACHE_HELD=$(metric store_user_cache_entries)
 CACHE_HELD_MB=$(( $(metric store_user_cache_bytes) / 1048576 ))

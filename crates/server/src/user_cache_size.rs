@@ -105,9 +105,7 @@ impl UserCacheSize {
             }
         }
     }
-}
 
-impl UserCacheSize {
     /// [`UserCacheSize::resolve`]'s limits, saying at start-up how they were chosen.
     pub fn resolve_and_log(self) -> UserCacheLimits {
         let Resolved { limits, memory } = self.resolve();

@@ -26,9 +26,10 @@ use std::sync::{Mutex, MutexGuard};
 use accountd_core::Result;
 use accountd_core::ids::{AccountId, UserId, UserRef};
 
-/// Most users kept by default: ~20 MB at ~400 bytes a user (JSON, keys and table). A full
-/// cache starts over (rather than tracking recency on every hit, which would cost the hot path
-/// a write).
+/// Most users kept when the store is opened without limits (`SqliteOptions::default`; the
+/// server passes its own, `--sqlite-user-cache`): ~20 MB at ~420 bytes a user. A full cache
+/// starts over (rather than tracking recency on every hit, which would cost the hot path a
+/// write).
 pub const DEFAULT_CAPACITY: usize = 50_000;
 
 /// What an entry costs beyond its value's bytes ([`Keep::size`]): its key and value in the hash
